@@ -1,0 +1,5 @@
+import sys
+
+from lib03.cli import main
+
+sys.exit(main())

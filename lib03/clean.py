@@ -1,0 +1,396 @@
+"""Find the tables of a report workbook wherever they are, and lift their raw cells out.
+
+A sheet is recognised by what it contains (its header row), never by its name or position; one
+sheet may even hold several tables. Values stay raw here; `validate` parses them once the unit,
+and so the meaning of each cell, is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from lib03 import vocab
+from lib03.parse import find_date_in_text, is_blank, parse_date, parse_month, parse_period
+from lib03.quality import Problem
+from lib03.read import Book, Grid, cell_address
+from lib03.text import clean_text, fold_key
+
+# What a table needs before it is believed to be one.
+REQUIRED = {
+    "summary": (("label",), ("value",), 0),
+    "monthly": (("month",), ("cells_met", "content_hcm", "content_thrift", "review"), 2),
+    "inspection": (("cell_name",), ("inspected", "supervised"), 1),
+}
+ROW_KEYS = {
+    "monthly": ("month", "cells_met", "content_hcm", "content_thrift", "review"),
+    "inspection": ("cell_name", "inspected", "supervised", "date", "findings", "resolved"),
+}
+_TOTAL_WORDS = ("cong", "tong cong", "tong", "ca ky", "luy ke", "6 thang", "sau thang", "ca nam")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
+
+
+@dataclass
+class Table:
+    kind: str
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RawCell:
+    value: object
+    sheet: str
+    row: int
+    col: int
+    formula: bool = False
+
+    @property
+    def address(self) -> str:
+        return cell_address(self.row, self.col)
+
+
+@dataclass
+class TitleText:
+    """A line of text outside every table, kept to find the unit, period and date."""
+
+    sheet: str
+    text: str
+    row: int
+    col: int
+    above_table: bool
+
+
+@dataclass
+class RawReport:
+    """Everything lifted from one workbook, before parsing: cells keep their real address."""
+
+    texts: list[TitleText] = field(default_factory=list)
+    outside: dict[tuple[str, int, int], object] = field(default_factory=dict)
+    summary: list[tuple[str, RawCell]] = field(default_factory=list)  # indicator id, value cell
+    monthly: list[dict[str, RawCell]] = field(default_factory=list)
+    inspections: list[dict[str, RawCell]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    report_date: dt.date | None = None
+    report_date_cell: tuple[str, str] | None = None
+    stated_period: str | None = None
+
+
+def _text(value: object) -> str:
+    return clean_text(value) if isinstance(value, str) else ""
+
+
+def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
+    """Column id → index for a header row of a table kind; the first column of a role wins.
+
+    >>> map_columns("summary", ["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Ghi chú"])
+    {'stt': 0, 'label': 1, 'value': 2, 'percent': 3, 'note': 4}
+    """
+    found: dict[str, int] = {}
+    for c, text in enumerate(texts):
+        col = vocab.match_column(kind, text) if text else None
+        if col and col not in found:
+            found[col] = c
+    return found
+
+
+def _satisfies(kind: str, cols: dict[str, int]) -> bool:
+    must, some, at_least = REQUIRED[kind]
+    return all(m in cols for m in must) and sum(s in cols for s in some) >= max(1, at_least)
+
+
+def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
+    top = [_text(v) for v in grid.rows[r]]
+    if not two_rows:
+        return top
+    below = [_text(v) for v in grid.value_row(r + 1)]
+    width = max(len(top), len(below))
+    top += [""] * (width - len(top))
+    below += [""] * (width - len(below))
+    merged, carry = [], ""
+    for t, b in zip(top, below):
+        carry = t or (carry if b else "")
+        merged.append(f"{carry} {b}".strip() if b else t)
+    return merged
+
+
+def find_header_row(grid: Grid, start: int = 0) -> Table | None:
+    """The first header row at or after `start` that opens a table of any kind."""
+    for r in range(start, len(grid.rows)):
+        row = grid.rows[r]
+        if sum(isinstance(v, str) and v.strip() != "" for v in row) < 2:
+            continue
+        best: Table | None = None
+        for kind in REQUIRED:
+            for two in (False, True):
+                cols = map_columns(kind, _header_texts(grid, r, two))
+                if _satisfies(kind, cols) and (best is None or len(cols) > len(best.columns)):
+                    best = Table(kind, grid.name, r + (1 if two else 0), cols)
+        if best:
+            return best
+    return None
+
+
+def _is_column_number_row(values: list[object]) -> bool:
+    filled = [v for v in values if not is_blank(v)]
+    return len(filled) >= 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 30
+        or isinstance(v, str) and _COLUMN_NUMBER.match(v.strip())
+        for v in filled
+    ) and _ascending(filled)
+
+
+def _ascending(values: list[object]) -> bool:
+    nums = []
+    for v in values:
+        digits = re.sub(r"\D", "", str(v))
+        if not digits:
+            return True  # letters (A, B, C) — accept
+        nums.append(int(digits))
+    return nums == sorted(nums) and len(set(nums)) == len(nums)
+
+
+def _is_total(text: str) -> bool:
+    key = fold_key(text)
+    return any(key == w or key.startswith(w + " ") for w in _TOTAL_WORDS)
+
+
+def extract_report(book: Book) -> RawReport:
+    """Lift every recognised table and the title texts out of a workbook."""
+    report = RawReport()
+    for grid in book.sheets:
+        _extract_sheet(grid, report)
+    _find_title_facts(report)
+    return report
+
+
+def _extract_sheet(grid: Grid, report: RawReport) -> None:
+    tables: list[Table] = []
+    r = 0
+    while (table := find_header_row(grid, r)) is not None:
+        tables.append(table)
+        r = table.header_row + 1
+    used: set[int] = set()
+    for i, table in enumerate(tables):
+        end = _header_top(grid, tables[i + 1]) if i + 1 < len(tables) else len(grid.rows)
+        used.update(range(_header_top(grid, table), table.header_row + 1))
+        _read_rows(grid, table, end, report, used)
+        report.tables.append(table)
+    first_table = _header_top(grid, tables[0]) if tables else len(grid.rows)
+    outside = []
+    for r, row in enumerate(grid.rows):
+        if r in used:
+            continue
+        for c, v in enumerate(row):
+            if (r, c) in grid.formula_cells:
+                report.problems.append(Problem("formula_no_value", grid.name, cell_address(r, c)))
+            if is_blank(v):
+                continue
+            report.outside[(grid.name, r, c)] = v
+            if isinstance(v, str):
+                for line in v.splitlines():
+                    if line.strip():
+                        report.texts.append(TitleText(grid.name, _text(line), r, c,
+                                                      r < first_table))
+        if any(not is_blank(v) for v in row):
+            outside.append(r)
+    if grid.truncated_rows:
+        report.problems.append(
+            Problem("row_unrecognised", grid.name, "", detail=f"{grid.truncated_rows} dòng")
+        )
+    if outside and not tables and _has_numbers(grid, outside):
+        report.problems.append(Problem("sheet_unrecognised", grid.name, ""))
+    elif outside:
+        report.problems.append(
+            Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
+        )
+
+
+def _header_top(grid: Grid, table: Table) -> int:
+    # A two-row header starts one row above the row stored as its header row.
+    first = table.header_row
+    above = first - 1
+    if above >= 0:
+        texts = [_text(v) for v in grid.rows[above]]
+        if any(texts) and not _satisfies(table.kind, map_columns(table.kind, texts)):
+            cols = map_columns(table.kind, _header_texts(grid, above, True))
+            if cols == table.columns:
+                return above
+    return first
+
+
+def _has_numbers(grid: Grid, rows: list[int]) -> bool:
+    return any(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for r in rows for v in grid.rows[r]
+    )
+
+
+def _ranges(rows: list[int]) -> str:
+    spans, start, prev = [], rows[0], rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        spans.append(f"hàng {start + 1}" if start == prev else f"hàng {start + 1}–{prev + 1}")
+        if r is not None:
+            start = prev = r
+    return ", ".join(spans)
+
+
+def _cell(grid: Grid, r: int, c: int | None) -> RawCell | None:
+    if c is None:
+        return None
+    return RawCell(grid.value(r, c), grid.name, r, c, (r, c) in grid.formula_cells)
+
+
+def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[int]) -> None:
+    cols = table.columns
+    if table.kind == "summary" and "value" not in cols:
+        return
+    data_cols = [c for k, c in cols.items() if k not in ("stt", "note", "percent",
+                                                         "unit_of_measure")]
+    for r in range(table.header_row + 1, end):
+        row = grid.rows[r]
+        if all(is_blank(v) for v in row):
+            continue
+        if r == table.header_row + 1 and _is_column_number_row(row):
+            used.add(r)
+            continue
+        if table.kind == "summary":
+            taken = _summary_row(grid, table, r, report)
+        else:
+            taken = _record_row(grid, table, r, report, data_cols)
+        if taken:
+            used.add(r)
+            table.rows.append(r)
+        elif taken is None:
+            used.add(r)
+
+
+def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | None:
+    cols = table.columns
+    label = _text(grid.value(r, cols["label"]))
+    value = _cell(grid, r, cols["value"])
+    has_value = not is_blank(value.value) or value.formula
+    if not label:
+        if has_value:
+            report.problems.append(Problem("row_unrecognised", grid.name, value.address,
+                                           raw=value.value))
+            return None
+        return False
+    match = vocab.match_indicator(label)
+    if match.id is None:
+        if has_value:
+            code = "label_ambiguous" if match.how == "ambiguous" else "label_unmatched"
+            report.problems.append(Problem(code, grid.name, cell_address(r, cols["label"]),
+                                           raw=label, detail="; ".join(match.candidates)))
+            return None
+        return False  # a heading or a note: reported with the text outside tables
+    if match.how == "fuzzy":
+        report.problems.append(Problem("label_fuzzy_match", grid.name,
+                                       cell_address(r, cols["label"]), raw=label,
+                                       detail=f"«{label}» → {match.candidates[0]}"))
+    if any(ind == match.id for ind, _ in report.summary):
+        report.problems.append(Problem("indicator_duplicate", grid.name, value.address,
+                                       raw=value.value,
+                                       detail=vocab.indicator_labels()[match.id]))
+        return None
+    report.summary.append((match.id, value))
+    return True
+
+
+def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
+                data_cols: list[int]) -> bool | None:
+    key_col = "month" if table.kind == "monthly" else "cell_name"
+    key_raw = grid.value(r, table.columns[key_col])
+    cells = {k: _cell(grid, r, table.columns.get(k)) for k in ROW_KEYS[table.kind]}
+    cells = {k: v for k, v in cells.items() if v is not None}
+    values_present = any(
+        not is_blank(c.value) or c.formula for k, c in cells.items() if k != key_col
+    )
+    key_text = _text(key_raw) if isinstance(key_raw, str) else ""
+    if key_text and _is_total(key_text) and (
+        table.kind == "inspection" or parse_month(key_raw).value is None
+    ):
+        report.problems.append(Problem("total_row_skipped", grid.name,
+                                       cell_address(r, table.columns[key_col]), raw=key_text))
+        return None
+    if is_blank(key_raw):
+        if values_present:
+            report.problems.append(Problem("row_unrecognised", grid.name,
+                                           cell_address(r, min(data_cols)),
+                                           raw=_row_text(grid, r)))
+            return None
+        return False
+    if table.kind == "monthly" and parse_month(key_raw).value is None and not values_present:
+        return False  # a note under the table
+    target = report.monthly if table.kind == "monthly" else report.inspections
+    target.append(cells)
+    return True
+
+
+def _row_text(grid: Grid, r: int) -> str:
+    return " | ".join(str(v) for v in grid.rows[r] if not is_blank(v))[:200]
+
+
+def _find_title_facts(report: RawReport) -> None:
+    summary_sheets = {t.sheet for t in report.tables if t.kind == "summary"}
+    texts = sorted(
+        report.texts, key=lambda t: (t.sheet not in summary_sheets, not t.above_table)
+    )
+    for t in texts:
+        report.stated_period = parse_period(t.text)
+        if report.stated_period:
+            break
+    dated: list[tuple[int, TitleText, dt.date]] = []
+    for rank, t in enumerate(texts):
+        words = fold_key(t.text, numbering=False).split()
+        if words[:3] == ["ngay", "bao", "cao"]:
+            found = find_date_in_text(t.text) or _date_right_of(report, t)
+            if found:
+                dated.append((-1, t, found))  # an explicit "Ngày báo cáo" wins
+        elif {"ngay", "thang", "nam"} <= set(words):
+            found = find_date_in_text(t.text)
+            if found:
+                dated.append((rank, t, found))
+    if dated:
+        _, t, report.report_date = min(dated, key=lambda d: d[0])
+        report.report_date_cell = (t.sheet, cell_address(t.row, t.col))
+
+
+def _date_right_of(report: RawReport, t: TitleText) -> dt.date | None:
+    for c in range(t.col + 1, t.col + 6):
+        value = report.outside.get((t.sheet, t.row, c))
+        if value is None:
+            continue
+        found = parse_date(value).value
+        if found:
+            return found
+    return None
+
+
+def unit_hints(report: RawReport) -> list[tuple[str, str]]:
+    """Texts that may name the reporting unit, most explicit first: ('code'|'name', text).
+
+    The title block names the unit as "Đơn vị: …", as a "Mã đơn vị" cell, or as the
+    organisation line under the district's name ("ĐẢNG ỦY XÃ TÂN PHÚ").
+    """
+    codes, named, org = [], [], []
+    for t in report.texts:
+        key = fold_key(t.text, numbering=False)
+        words = key.split()
+        if key.startswith("ma don vi") and ":" in t.text:
+            codes.append(("code", t.text.split(":", 1)[1].strip()))
+        elif key.startswith(("don vi", "ten don vi")) and ":" in t.text and not key.startswith(
+            "don vi tinh"
+        ):
+            named.append(("name", t.text.split(":", 1)[1].strip()))
+        elif t.above_table and key.startswith(("dang uy", "dang bo", "chi uy", "chi bo")) and not (
+            words[2:3] in (["huyen"], ["tinh"]) or words[2:4] in (["thi", "xa"], ["thanh", "pho"])
+        ):
+            org.append(("name", t.text))
+    return codes + named + org

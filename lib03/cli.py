@@ -1,0 +1,103 @@
+"""The `lib03` command: a thin layer over the library's functions."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from lib03 import __version__
+from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from lib03.errors import Lib03Error
+
+log = logging.getLogger("lib03")
+
+
+def _summary_text(s) -> str:
+    return "\n".join([
+        "Đã làm sạch xong.",
+        f"  Kỳ báo cáo: {', '.join(s.periods) or 'không có'}",
+        f"  Tệp đã đọc: {s.files}",
+        f"  Báo cáo dùng được: {s.ok}",
+        f"  Tệp bị cách ly (không dùng được): {s.quarantined}",
+        f"  Báo cáo bị thay bằng bản gửi sau: {s.superseded}",
+        f"  Lỗi: {s.errors} — Cảnh báo: {s.warnings} (chi tiết trong quality_log.csv)",
+        f"  Kết quả ở: {s.out_dir}",
+    ])
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from lib03.pipeline import run_clean
+
+    summary = run_clean(Path(args.raw), Path(args.out))
+    print(_summary_text(summary))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lib03.pipeline import run_clean
+
+    summary = run_clean(Path(args.raw), Path(args.processed))
+    print(_summary_text(summary))
+    print(
+        "\nPhần báo cáo HTML (tỷ lệ, biểu đồ, danh sách đơn vị cần chú ý) chưa được xây dựng; "
+        "lệnh dừng sau bước làm sạch. Số liệu đã làm sạch nằm trong "
+        f"{Path(args.processed)}."
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from lib03.demo import write_demo
+
+    write_demo(Path(args.out), seed=args.seed, scale=args.scale)
+    print(f"Đã viết dữ liệu mẫu của huyện giả định vào {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lib03",
+        description="Tổng hợp báo cáo thực hiện Chỉ thị 03-CT/TW của các tổ chức cơ sở đảng.",
+    )
+    parser.add_argument("--version", action="version", version=f"lib03 {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="in thêm chi tiết")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    p = sub.add_parser("clean", help="làm sạch dữ liệu gốc thành các bảng CSV")
+    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc (mặc định data/raw)")
+    p.add_argument("--out", default=str(PROCESSED_DIR),
+                   help="thư mục kết quả (mặc định data/processed)")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("report", help="làm sạch rồi viết báo cáo cho một kỳ")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2014-H1 (mặc định: kỳ mới nhất)")
+    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc")
+    p.add_argument("--processed", default=str(PROCESSED_DIR), help="thư mục dữ liệu đã xử lý")
+    p.add_argument("--reports", default=str(REPORTS_DIR), help="thư mục báo cáo")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="viết dữ liệu mẫu của một huyện giả định")
+    p.add_argument("--out", required=True, help="thư mục sẽ chứa dữ liệu mẫu")
+    p.add_argument("--scale", type=int, default=1, help="nhân quy mô huyện mẫu lên K lần")
+    p.add_argument("--seed", type=int, default=3, help="hạt giống ngẫu nhiên")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except Lib03Error as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""Cell parsers: turn one raw spreadsheet value into a clean value plus an optional problem code.
+
+Two rules from the spec run through every parser: a blank cell is missing, not zero (except
+for marks, where blank means "no"); and a value that breaks a rule is kept as read and logged,
+not corrected.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from lib03.text import clean_text, fold_key, strip_diacritics
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A clean value (None = missing) and the quality-log code of its problem, if any."""
+
+    value: object | None
+    problem: str | None = None
+
+
+_DASHES = re.compile(r"[-‐‑‒–—―−]+")
+_ZERO_WORDS = {"khong", "khong co", "chua", "chua co"}
+# A number in text: digits with "." or "," between groups; the sign may be ASCII, minus or en dash.
+_LEADING_NUMBER = re.compile(r"([-−–+]?)\s*([0-9]+(?:[.,][0-9]+)*)(.*)", re.DOTALL)
+
+_MARK_YES = {"x", "v", "co", "1", "da", "roi", "da thuc hien", "co thuc hien", "yes"}
+_MARK_NO = {"khong", "k", "0", "chua", "no", "khong co", "khong thuc hien", "chua thuc hien"}
+# Tick symbols fold to nothing, so they are checked before folding; "√" is the usual Excel tick.
+_TICKS = {"✓", "✔", "☑", "√", "×"}
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+_WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})[\s,]*thang\s*(\d{1,2})[\s,]*(?:nam)?\s*(\d{4})(?!\d)")
+_DMY_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
+_DAY_MONTH = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*(?:[-/.]|thang)\s*(\d{1,2})")
+
+_MONTH_WORDS = {
+    "gieng": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6,
+    "bay": 7, "tam": 8, "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12, "chap": 12,
+}  # fmt: skip
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+_YEAR_TAIL = r"(?:\s*(?:[-/.]|nam)\s*\d{4}|\s*[-/.]\s*\d{2})?"
+_MONTH_NUMBER = re.compile(rf"(?:(?:thang|th|t)\s*\.?\s*)?(\d{{1,2}}){_YEAR_TAIL}")
+# Month words need "tháng" before them: a bare "ba" or "năm" is not a month.
+_MONTH_WORD = re.compile(
+    rf"thang\s+({'|'.join(sorted(_MONTH_WORDS, key=len, reverse=True))})(?:{_YEAR_TAIL}|\s+\d{{4}})"
+)
+_MONTH_ROMAN = re.compile(rf"(?:th[aá]ng\s*)?({'|'.join(_ROMAN)})")
+_YEAR_MONTH = re.compile(r"\d{4}\s*[-/.]\s*(\d{1,2})")
+
+_PERIOD_ID = re.compile(r"^\d{4}-H[12]$", re.ASCII)
+_PERIOD_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\s*-\s*h\s*([12])(?![0-9a-z])")
+_HALF = r"(?<![0-9a-z])(?:0?6|sau)\s*thang\s*(dau|cuoi)"
+_HALF_YEAR = re.compile(rf"{_HALF}[\s,]*(?:nam)?\s*(\d{{4}})(?!\d)")
+_YEAR_HALF = re.compile(rf"nam\s*(\d{{4}})\s*\(?\s*{_HALF}")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _normal(raw: object) -> str:
+    # NFKC turns full-width digits and signs into ASCII; clean_text folds NBSP and legacy fonts.
+    return unicodedata.normalize("NFKC", clean_text(raw)).strip()
+
+
+def _folded(raw: object) -> str:
+    # Lower case without diacritics but with punctuation kept: dates and months need "/" and "-".
+    return strip_diacritics(_normal(raw)).lower().replace("đ", "d").strip(" .,:;")
+
+
+def is_blank(raw: object) -> bool:
+    """True for None, "" and strings of whitespace only.
+
+    >>> is_blank("  "), is_blank(0)
+    (True, False)
+    """
+    return raw is None or (isinstance(raw, str) and not _normal(raw))
+
+
+def _is_grouped(token: str, sep: str) -> bool:  # "1.234.567": 1–3 digits, then groups of 3
+    return re.fullmatch(rf"[1-9][0-9]{{0,2}}(?:\{sep}[0-9]{{3}})+", token) is not None
+
+
+def _read_number(token: str, *, grouping: bool) -> int | float | None:
+    """Read "1.234", "12,5", "1.234,5" the Vietnamese way (dot groups, comma is the decimal)."""
+    dots, commas = token.count("."), token.count(",")
+    if dots and commas:  # both marks: the last one is the decimal mark, the other groups
+        decimal = "." if token.rfind(".") > token.rfind(",") else ","
+        whole, _, fraction = token.rpartition(decimal)
+        group = "," if decimal == "." else "."
+        if decimal in whole or not _is_grouped(whole, group):
+            return None
+        return float(whole.replace(group, "") + "." + fraction)
+    sep = "." if dots else "," if commas else ""
+    if not sep:
+        return int(token)
+    if grouping and _is_grouped(token, sep):
+        return int(token.replace(sep, ""))
+    if dots + commas > 1:
+        return None
+    return float(token.replace(",", "."))
+
+
+def _checked(number: float, *, integer: bool) -> Parsed:
+    if not math.isfinite(number):
+        return Parsed(None, "value_not_finite")
+    number = int(number) if integer and float(number).is_integer() else number
+    number = number if integer else float(number)
+    if number < 0:
+        return Parsed(number, "value_negative")
+    if integer and not isinstance(number, int):
+        return Parsed(number, "value_not_integer")
+    return Parsed(number)
+
+
+def _parse_number(raw: object, *, count: bool) -> Parsed:
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real | str):
+        return Parsed(None, "value_unparseable")  # bools, dates, times are not numbers
+    if isinstance(raw, numbers.Real):
+        if not count and isinstance(raw, float) and 0 < raw <= 1.0:
+            raw = round(raw * 100, 10)  # round away float noise: 0.855 * 100 = 85.4999…
+        return _checked(raw, integer=count)
+    text = _normal(raw)
+    if _DASHES.fullmatch(text) or fold_key(text, numbering=False) in _ZERO_WORDS:
+        return Parsed(0 if count else 0.0)
+    match = _LEADING_NUMBER.fullmatch(text)
+    rest = match[3].strip() if match else ""
+    # One number, then words: "10 (đạt 100%)" or "5/7" hold a second number and are ambiguous.
+    if not match or re.search(r"[0-9]", rest) or (not count and rest not in ("", "%")):
+        return Parsed(None, "value_unparseable")
+    if count and rest.startswith("%"):
+        return Parsed(None, "value_percent")
+    number = _read_number(match[2], grouping=count)
+    if number is None:
+        return Parsed(None, "value_unparseable")
+    return _checked(number if match[1] in ("", "+") else -number, integer=count)
+
+
+def parse_count(raw: object) -> Parsed:
+    """A whole-number count. Dots group thousands and a comma is the decimal mark; a comma
+    followed by exactly three digits ("1,234") is read as grouping because counts are whole
+    numbers. Unit words after the number ("25 đ/c") are dropped; dashes and "không" are zero.
+
+    >>> [parse_count(v).value for v in ("1.234", "1,234", "25 đ/c", "-", 12.0, None)]
+    [1234, 1234, 25, 0, 12, None]
+    >>> parse_count("12,5"), parse_count("85%")
+    (Parsed(value=12.5, problem='value_not_integer'), Parsed(value=None, problem='value_percent'))
+    """
+    return _parse_number(raw, count=True)
+
+
+def parse_percent(raw: object) -> Parsed:
+    """A percentage as a number of percent. Text is read as written ("85,5%" → 85.5, a dot or
+    comma is always a decimal mark here). A float cell in (0, 1] is taken as a cell formatted
+    as percent, which Excel stores as a fraction, and is multiplied by 100; an int is not.
+
+    >>> [parse_percent(v).value for v in ("85,5%", "85.5 %", 0.855, 1.0, 85, 1)]
+    [85.5, 85.5, 85.5, 100.0, 85.0, 1.0]
+    """
+    return _parse_number(raw, count=False)
+
+
+def parse_yesno(raw: object) -> Parsed:
+    """A yes/no answer where blank means "not answered" (None, no problem).
+
+    >>> [parse_yesno(v).value for v in ("Có", "không", "", None)]
+    [True, False, None, None]
+    >>> parse_yesno("?")
+    Parsed(value=None, problem='mark_unparseable')
+    """
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, bool):
+        return Parsed(raw)
+    if isinstance(raw, numbers.Real):
+        return Parsed(raw == 1) if raw in (0, 1) else Parsed(None, "mark_unparseable")
+    if not isinstance(raw, str):
+        return Parsed(None, "mark_unparseable")
+    text = _normal(raw)
+    key = fold_key(text, numbering=False)
+    # Ticks are looked up before legacy-font repair too, which would turn "×" into "ì".
+    if {raw.strip(), text} & _TICKS or key in _MARK_YES or re.fullmatch(r"1(?:[.,]0+)?", text):
+        return Parsed(True)
+    # A dash in a tick column means nothing was done, as in count columns.
+    if _DASHES.fullmatch(text) or key in _MARK_NO or re.fullmatch(r"0(?:[.,]0+)?", text):
+        return Parsed(False)
+    return Parsed(None, "mark_unparseable")
+
+
+def parse_mark(raw: object) -> Parsed:
+    """A tick cell: "x", "✓", "Có", 1 → True; "Không", 0 → False; blank means no (False).
+
+    >>> [parse_mark(v).value for v in ("x", "✓", 1, "Không", 0, None, "  ")]
+    [True, True, True, False, False, False, False]
+    >>> parse_mark(2)
+    Parsed(value=None, problem='mark_unparseable')
+    """
+    return Parsed(False) if is_blank(raw) else parse_yesno(raw)
+
+
+def _make_date(year: str | int, month: str | int, day: str | int) -> date | None:
+    year = int(year)
+    try:
+        return date(year + 2000 if year < 100 else year, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _search_date(folded: str) -> date | None:
+    # ISO first so "2014-06-20" is never read day-first; then "ngày … tháng … năm", then d/m/y.
+    for pattern, order in ((_ISO_DATE, (1, 3, 4)), (_WORD_DATE, (3, 2, 1)), (_DMY_DATE, (4, 3, 1))):
+        for match in pattern.finditer(folded):
+            found = _make_date(*(match[i] for i in order))
+            if found:
+                return found
+    return None
+
+
+def find_date_in_text(text: object) -> date | None:
+    """The first valid date written in a longer sentence (title blocks), day first.
+
+    >>> find_date_in_text("Tân Phú, ngày 18 tháng 6 năm 2014")
+    datetime.date(2014, 6, 18)
+    """
+    return None if is_blank(text) else _search_date(_folded(text))
+
+
+def parse_date(raw: object, *, year_hint: int | None = None) -> Parsed:
+    """A date: Excel dates and serial numbers, or text written day first ("20/6/2014",
+    "ngày 20 tháng 6 năm 2014"); "20/6" takes its year from `year_hint`.
+
+    >>> parse_date("20/6/14").value, parse_date("20/6", year_hint=2014).value
+    (datetime.date(2014, 6, 20), datetime.date(2014, 6, 20))
+    >>> parse_date("31/2/2014")
+    Parsed(value=None, problem='date_unparseable')
+    """
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, date):
+        return Parsed(raw)
+    if isinstance(raw, numbers.Real) and not isinstance(raw, bool):
+        # Serials 20000–80000 are 1954–2119: a plausible report date, not a stray count.
+        if math.isfinite(raw) and 20000 <= raw < 80000:
+            return Parsed(_EXCEL_EPOCH + timedelta(days=int(raw)))
+        return Parsed(None, "date_unparseable")
+    if not isinstance(raw, str):
+        return Parsed(None, "date_unparseable")  # bools, times, durations
+    folded = _folded(raw)
+    found = _search_date(folded)
+    if found is None and year_hint is not None and (match := _DAY_MONTH.fullmatch(folded)):
+        found = _make_date(year_hint, match[2], match[1])
+    return Parsed(found) if found else Parsed(None, "date_unparseable")
+
+
+def parse_month(raw: object, *, year_hint: int | None = None) -> Parsed:
+    """A month number 1–12 from a month label ("Tháng 1", "T.1", "01/2014", "Tháng Giêng",
+    "XII"). Only the month is returned; the year, if written, is not checked, so `year_hint`
+    is accepted for the same call shape as `parse_date` and not used.
+
+    >>> parse_month("Tháng Một").value, parse_month("01/2014").value, parse_month("Th.12").value
+    (1, 1, 12)
+    >>> parse_month("Tổng cộng")
+    Parsed(value=None, problem='month_unparseable')
+    """
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, date):
+        return Parsed(raw.month)
+    if isinstance(raw, numbers.Real) and not isinstance(raw, bool):
+        if math.isfinite(raw) and float(raw).is_integer() and 1 <= raw <= 12:
+            return Parsed(int(raw))
+        return Parsed(None, "month_unparseable")
+    if not isinstance(raw, str):
+        return Parsed(None, "month_unparseable")
+    folded = _folded(raw)
+    month = None
+    if match := _MONTH_NUMBER.fullmatch(folded) or _YEAR_MONTH.fullmatch(folded):
+        month = int(match[1])
+    elif match := _MONTH_WORD.fullmatch(folded):
+        month = _MONTH_WORDS[match[1]]
+    elif match := _MONTH_ROMAN.fullmatch(_normal(raw).lower().strip(" .,:;")):
+        # Roman numerals only as the whole label, so "I. Công tác" headings never count; read
+        # with diacritics kept so that a stray "ì" or "í" is not taken for "I".
+        month = _ROMAN.index(match[1]) + 1
+    elif _ISO_DATE.fullmatch(folded) or _DMY_DATE.fullmatch(folded):  # a date typed as text
+        month = getattr(_search_date(folded), "month", None)
+    return Parsed(month) if month and 1 <= month <= 12 else Parsed(None, "month_unparseable")
+
+
+def is_period_id(name: object) -> bool:
+    """True for a period folder name such as ``2014-H1``.
+
+    >>> is_period_id("2014-H2"), is_period_id("2014 H2")
+    (True, False)
+    """
+    return isinstance(name, str) and _PERIOD_ID.fullmatch(name) is not None
+
+
+def parse_period(text: object) -> str | None:
+    """The reporting period named in a title or folder name, as ``YYYY-H1`` / ``YYYY-H2``.
+
+    >>> [parse_period(t) for t in ("Báo cáo 6 tháng đầu năm 2014", "6 thang cuoi 2014", "Năm")]
+    ['2014-H1', '2014-H2', None]
+    """
+    if is_blank(text):
+        return None
+    folded = _folded(text)
+    if match := _PERIOD_IN_TEXT.search(folded):
+        return f"{match[1]}-H{match[2]}"
+    # Titles often end "…, phương hướng 6 tháng cuối năm": that is the next period's plan.
+    head = folded.split("phuong huong")[0]
+    if match := _HALF_YEAR.search(head):
+        return f"{match[2]}-H{1 if match[1] == 'dau' else 2}"
+    if match := _YEAR_HALF.search(head):
+        return f"{match[1]}-H{1 if match[2] == 'dau' else 2}"
+    # "6 tháng đầu năm, phương hướng … năm 2014": the half comes first, the year later.
+    if (match := re.search(_HALF, head)) and (year := _YEAR.search(folded, match.end())):
+        return f"{year[0]}-H{1 if match[1] == 'dau' else 2}"
+    return None
+
+
+def _split_period(period: str) -> tuple[int, int]:
+    if not is_period_id(period):
+        raise ValueError(f"không phải mã kỳ báo cáo (ví dụ 2014-H1): {period!r}")
+    return int(period[:4]), int(period[-1])
+
+
+def period_months(period: str) -> list[int]:
+    """The months of a period.
+
+    >>> period_months("2014-H2")
+    [7, 8, 9, 10, 11, 12]
+    """
+    first = 1 if _split_period(period)[1] == 1 else 7
+    return list(range(first, first + 6))
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a period.
+
+    >>> period_bounds("2014-H1")
+    (datetime.date(2014, 1, 1), datetime.date(2014, 6, 30))
+    """
+    year, half = _split_period(period)
+    first = date(year, 1 if half == 1 else 7, 1)
+    return first, date(year, 6, 30) if half == 1 else date(year, 12, 31)

@@ -1,0 +1,232 @@
+"""The orchestrator: raw folder → read → clean → match → validate → tables on disk.
+
+`clean_file` does all the work for one file and returns plain data, so files can be cleaned in
+any order (or in worker processes) and the tables are still built once, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from lib03.clean import extract_report, unit_hints
+from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
+from lib03.errors import RawFolderError, WorkbookError
+from lib03.match import match_report_unit
+from lib03.parse import is_period_id, period_bounds
+from lib03.quality import Problem, severity_of, word_problem
+from lib03.read import read_workbook
+from lib03.registry import GRASSROOTS, read_registry
+from lib03.tables import write_tables
+from lib03.validate import parse_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    """What one file contributes: its submission row, its table rows, its problems."""
+
+    submission: dict
+    indicators: list[dict] = field(default_factory=list)
+    monthly: list[dict] = field(default_factory=list)
+    inspections: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    """Counts for the closing message of `lib03 clean`."""
+
+    files: int
+    ok: int
+    quarantined: int
+    superseded: int
+    errors: int
+    warnings: int
+    out_dir: Path
+    periods: list[str]
+
+
+def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path]], list[dict]]:
+    """Files to clean as (period, path), and log rows for what lies outside period folders.
+
+    Dot-files and dot-folders (such as the sample's .ground_truth) are not inputs.
+    """
+    if not raw_dir.is_dir():
+        raise RawFolderError(f"Không tìm thấy thư mục dữ liệu gốc: {raw_dir}")
+    inputs, notes = [], []
+    try:
+        entries = sorted(raw_dir.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise RawFolderError(f"Không đọc được thư mục {raw_dir}: {exc}") from exc
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and is_period_id(entry.name):
+            files = sorted((p for p in entry.rglob("*") if p.is_file()),
+                           key=lambda p: p.relative_to(raw_dir).as_posix())
+            inputs += [(entry.name, p) for p in files
+                       if not any(part.startswith(".") for part in p.relative_to(entry).parts)]
+        elif entry.is_dir():
+            notes.append(word_problem(Problem("folder_not_period", detail=entry.name), "",
+                                      entry.name + "/"))
+        elif entry.name != REGISTRY_FILE_NAME:
+            notes.append(word_problem(Problem("file_outside_period"), "", entry.name))
+    return inputs, notes
+
+
+def clean_file(period: str, path: Path, rel: str, units: pd.DataFrame,
+               settings: Settings) -> FileResult:
+    """Clean one file completely; never raises for a bad file."""
+    data = path.read_bytes()
+    submission = {
+        "period": period, "source_file": rel, "sha256": hashlib.sha256(data).hexdigest(),
+        "file_format": path.suffix.lower().lstrip("."), "status": "quarantined",
+        "deadline": settings.deadline(period),
+    }
+    result = FileResult(submission)
+
+    def quarantine(code: str, detail: str = "") -> FileResult:
+        result.problems.append(Problem(code, detail=detail))
+        submission["status_reason"] = code
+        return result
+
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return quarantine("file_unsupported_type", path.suffix or "không có đuôi")
+    try:
+        book = read_workbook(path, data)
+    except WorkbookError as exc:
+        return quarantine(exc.code, exc.detail)
+    raw = extract_report(book)
+    result.problems += raw.problems
+    if not any(t.kind == "summary" for t in raw.tables):
+        return quarantine("file_no_summary")
+    found = match_report_unit(unit_hints(raw), path.stem, units)
+    if found.code is None:
+        return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
+                          found.detail)
+    unit = units.loc[units["unit_code"] == found.code].iloc[0]
+    submission["unit_code"] = found.code
+    submission["unit_name"] = unit["unit_name"]
+    if found.how == "fuzzy":
+        result.problems.append(Problem("unit_fuzzy_match", detail=found.detail))
+    if unit["unit_type"] not in GRASSROOTS:
+        return quarantine("unit_not_grassroots", f"{unit['unit_name']} ({found.code})")
+    if raw.stated_period and raw.stated_period != period:
+        return quarantine("period_mismatch", raw.stated_period)
+    if not unit["active"]:
+        result.problems.append(Problem("unit_inactive", detail=f"{unit['unit_name']}"))
+    _check_report_date(raw, period, submission, result.problems)
+    children = units[(units["parent_code"] == found.code)
+                     & (units["unit_type"] == "chi_bo_truc_thuoc")]
+    parsed = parse_report(raw, unit, period, children, rel)
+    result.problems += parsed.problems
+    tag = {"period": period, "unit_code": found.code}
+    result.indicators = [tag | r for r in parsed.indicators]
+    result.monthly = [tag | r for r in parsed.monthly]
+    result.inspections = [tag | r for r in parsed.inspections]
+    submission["status"] = "ok"
+    return result
+
+
+def _check_report_date(raw, period: str, submission: dict, problems: list[Problem]) -> None:
+    date = raw.report_date
+    if date is None:
+        problems.append(Problem("report_date_missing"))
+        return
+    start, end = period_bounds(period)
+    if not start <= date <= end + dt.timedelta(days=365):
+        sheet, cell = raw.report_date_cell or ("", "")
+        problems.append(Problem("report_date_implausible", sheet, cell, raw=date.isoformat(),
+                                detail=date.isoformat()))
+    submission["report_date"] = date
+    submission["on_time"] = date.isoformat() <= submission["deadline"]
+
+
+def resolve_duplicates(results: list[FileResult]) -> None:
+    """Among several usable reports of one unit in one period the later report date wins;
+    the others become `superseded`, and every one of them is logged."""
+    groups: dict[tuple[str, str], list[FileResult]] = {}
+    for res in results:
+        if res.submission["status"] == "ok":
+            key = (res.submission["period"], res.submission["unit_code"])
+            groups.setdefault(key, []).append(res)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.submission.get("report_date") or dt.date.min,
+                                  r.submission["source_file"]))
+        winner = group[-1]
+        names = ", ".join(r.submission["source_file"] for r in group)
+        for res in group:
+            if res is not winner:
+                res.submission["status"] = "superseded"
+                res.submission["status_reason"] = "duplicate_submission"
+            detail = f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất)"
+            res.problems.append(Problem("duplicate_submission", detail=detail))
+
+
+def build_tables(units: pd.DataFrame, results: list[FileResult], registry_notes: list[dict],
+                 ) -> dict[str, pd.DataFrame]:
+    """Assemble the SPEC §4 tables from per-file results, in a fixed order."""
+    results = sorted(results, key=lambda r: (r.submission["period"], r.submission["source_file"]))
+    ok = [r for r in results if r.submission["status"] == "ok"]
+
+    def frame(rows: list[dict], keys: list[str]) -> pd.DataFrame:
+        df = pd.DataFrame.from_records(rows)
+        return df.sort_values(keys, kind="stable").reset_index(drop=True) if rows else df
+
+    log_rows = list(registry_notes)
+    for res in results:
+        log_rows += [word_problem(p, res.submission["period"], res.submission["source_file"])
+                     for p in res.problems]
+    return {
+        "units": units,
+        "submissions": pd.DataFrame.from_records([r.submission for r in results]),
+        "indicators": frame([row for r in ok for row in r.indicators], ["period", "unit_code"]),
+        "monthly": frame([row for r in ok for row in r.monthly], ["period", "unit_code", "month"]),
+        "inspections": frame([row for r in ok for row in r.inspections],
+                             ["period", "unit_code"]),
+        "quality_log": pd.DataFrame.from_records(log_rows),
+    }
+
+
+def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
+              progress: bool | None = None) -> RunSummary:
+    """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir."""
+    settings = settings or load_settings()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    inputs, notes = list_inputs(raw_dir)
+    units, registry_problems = read_registry(raw_dir / REGISTRY_FILE_NAME)
+    notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
+    show = sys.stderr.isatty() if progress is None else progress
+    results = []
+    for period, path in tqdm(inputs, desc="Đọc tệp", unit="tệp", disable=not show):
+        rel = path.relative_to(raw_dir).as_posix()
+        if path.name.startswith("~$"):
+            notes.append(word_problem(Problem("file_temporary"), period, rel))
+            continue
+        log.debug("đọc %s", rel)
+        results.append(clean_file(period, path, rel, units, settings))
+    resolve_duplicates(results)
+    tables = build_tables(units, results, notes)
+    write_tables(tables, out_dir)
+    statuses = [r.submission["status"] for r in results]
+    severities = tables["quality_log"]["severity"].tolist() if len(tables["quality_log"]) else []
+    return RunSummary(
+        files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
+        superseded=statuses.count("superseded"), errors=severities.count("error"),
+        warnings=severities.count("warning"), out_dir=out_dir,
+        periods=sorted({p for p, _ in inputs}),
+    )
+
+
+__all__ = ["run_clean", "clean_file", "list_inputs", "severity_of"]

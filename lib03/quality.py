@@ -1,0 +1,67 @@
+"""Problems found while cleaning, and their Vietnamese wording from tables/quality_codes.csv."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from lib03.config import TABLES_DIR
+
+LOG_COLUMNS = [
+    "period", "source_file", "sheet", "cell", "severity", "code", "message", "raw_value",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of quality_log.csv before it is worded."""
+
+    code: str
+    sheet: str = ""
+    cell: str = ""
+    raw: object = None
+    detail: str = ""
+    message: str = ""  # set for rule problems, whose wording comes from rules.csv
+    severity: str = ""
+
+
+@cache
+def codes() -> dict[str, dict[str, str]]:
+    """code → {severity, message, advice}."""
+    with open(TABLES_DIR / "quality_codes.csv", encoding="utf-8") as fh:
+        return {r["code"]: r for r in csv.DictReader(fh)}
+
+
+def severity_of(problem: Problem) -> str:
+    return problem.severity or codes()[problem.code]["severity"]
+
+
+def word_problem(problem: Problem, period: str, source_file: str) -> dict[str, str]:
+    """A quality-log row whose message names the file, sheet and cell, then says what to do.
+
+    >>> row = word_problem(Problem("file_empty"), "2014-H1", "2014-H1/a.xlsx")
+    >>> row["message"]
+    'Tệp 2014-H1/a.xlsx: Tệp rỗng (0 byte). Cách xử lý: Đề nghị đơn vị gửi lại tệp.'
+    """
+    entry = codes()[problem.code] if problem.code in codes() else None
+    text = problem.message or (entry["message"].format(detail=problem.detail) if entry else "")
+    where = f"Tệp {source_file}" if source_file else "Dữ liệu"
+    if problem.sheet:
+        where += f", trang «{problem.sheet}»"
+    if problem.cell:
+        where += f", ô {problem.cell}"
+    message = f"{where}: {text}."
+    if entry and entry.get("advice"):
+        message += f" Cách xử lý: {entry['advice']}"
+    raw = "" if problem.raw is None else str(problem.raw)
+    return {
+        "period": period,
+        "source_file": source_file,
+        "sheet": problem.sheet,
+        "cell": problem.cell,
+        "severity": severity_of(problem),
+        "code": problem.code,
+        "message": message,
+        "raw_value": raw,
+    }

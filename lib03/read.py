@@ -1,0 +1,226 @@
+"""Open a workbook of any supported format into plain grids whose indices are real cells.
+
+Only python-calamine parses cell data (macros are never run). The first bytes of the file decide
+how it is opened, not its name, so an .xlsx renamed .xls still reads and a text file named .xls
+is refused with a clear reason.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+
+from lib03.errors import WorkbookError
+
+log = logging.getLogger(__name__)
+
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Bounds that keep a hostile or runaway file from costing the run its memory or its evening.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_SHEET_ROWS = 5000
+MAX_SHEETS = 50
+
+
+@dataclass
+class Grid:
+    """One sheet: `rows[r][c]` is the cell at Excel row r+1, column c+1."""
+
+    name: str
+    rows: list[list[object]]
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    truncated_rows: int = 0
+
+    def value(self, r: int, c: int) -> object:
+        row = self.value_row(r)
+        return row[c] if 0 <= c < len(row) else None
+
+    def value_row(self, r: int) -> list[object]:
+        return self.rows[r] if 0 <= r < len(self.rows) else []
+
+
+@dataclass
+class Book:
+    path: Path
+    fmt: str
+    sheets: list[Grid]
+    skipped_sheets: list[str] = field(default_factory=list)
+
+
+def col_letter(c: int) -> str:
+    """Zero-based column index to Excel letters.
+
+    >>> col_letter(0), col_letter(25), col_letter(26), col_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(r: int, c: int) -> str:
+    """Zero-based (row, column) to A1 notation.
+
+    >>> cell_address(0, 0), cell_address(11, 2)
+    ('A1', 'C12')
+    """
+    return f"{col_letter(c)}{r + 1}"
+
+
+def parse_address(addr: str) -> tuple[int, int]:
+    """A1 notation to zero-based (row, column).
+
+    >>> parse_address("C12")
+    (11, 2)
+    """
+    m = re.fullmatch(r"([A-Z]+)(\d+)", addr)
+    if not m:
+        raise ValueError(addr)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def sniff_format(data: bytes) -> str:
+    """Name the container by its first bytes: 'zip', 'cfb', 'html', 'text' or 'binary'.
+
+    >>> sniff_format(b"PK\\x03\\x04rest"), sniff_format(b"<html><body>"), sniff_format(b"a,b\\n1,2")
+    ('zip', 'html', 'text')
+    """
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(CFB_MAGIC):
+        return "cfb"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
+        return "html"
+    try:
+        data[:4096].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "binary"
+
+
+def _check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError("file_corrupt", f"zip: {exc}") from exc
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
+        raise WorkbookError("file_too_large", f"giải nén ra {total // 1_000_000} MB")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" in names:
+        return "xlsx", zf
+    if "content.xml" in names:
+        return "ods", zf
+    raise WorkbookError("file_not_spreadsheet", "tệp nén zip nhưng không chứa bảng tính")
+
+
+def _xlsx_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
+    """Cells holding a formula but no saved value, per sheet name (files written by scripts)."""
+    try:
+        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = dict(re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {
+        rid: tgt
+        for tgt, rid in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+    }
+    found: dict[str, set[tuple[int, int]]] = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml):
+        target = targets.get(rid, "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        try:
+            xml = zf.read(member).decode("utf-8", "replace")
+        except KeyError:
+            continue
+        if "<f" not in xml:
+            continue
+        cells = set()
+        for ref, body in re.findall(r'<c r="([A-Z]+\d+)"[^>]*?>(.*?)</c>', xml, flags=re.S):
+            if "<f" in body and "<v>" not in body and "<is>" not in body:
+                cells.add(parse_address(ref))
+        if cells:
+            found[_unescape(name)] = cells
+    return found
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        .replace("&apos;", "'").replace("&amp;", "&")
+    )
+
+
+def read_workbook(path: Path, data: bytes | None = None) -> Book:
+    """Read every worksheet of `path` into grids, or raise WorkbookError with a log code."""
+    if data is None:
+        data = path.read_bytes()
+    if not data:
+        raise WorkbookError("file_empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkbookError("file_too_large", f"{len(data) // 1_000_000} MB")
+    kind = sniff_format(data)
+    formulas: dict[str, set[tuple[int, int]]] = {}
+    if kind == "zip":
+        fmt, zf = _check_zip(data)
+        if fmt == "xlsx":
+            formulas = _xlsx_formula_cells(zf)
+    elif kind == "cfb":
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[:65536]:
+            raise WorkbookError("file_password")
+        fmt = "xls"
+    elif kind == "html":
+        raise WorkbookError("file_not_spreadsheet", "trang HTML/XML mang đuôi bảng tính")
+    elif kind == "text":
+        raise WorkbookError("file_not_spreadsheet", "tệp văn bản")
+    else:
+        raise WorkbookError("file_not_spreadsheet", "nội dung không nhận ra")
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError as exc:
+        raise WorkbookError("file_password") from exc
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        raise WorkbookError("file_corrupt", _short(exc)) from exc
+    book = Book(path=path, fmt=fmt, sheets=[])
+    with wb:
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            if len(book.sheets) >= MAX_SHEETS:
+                book.skipped_sheets.append(meta.name)
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)
+                extra = max(0, (sheet.end[0] + 1 if sheet.end else 0) - MAX_SHEET_ROWS)
+            except Exception as exc:
+                if isinstance(exc, pc.PasswordError):
+                    raise WorkbookError("file_password") from exc
+                raise WorkbookError("file_corrupt", _short(exc)) from exc
+            book.sheets.append(
+                Grid(meta.name, rows, formulas.get(meta.name, set()), truncated_rows=extra)
+            )
+    return book
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]

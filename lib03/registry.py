@@ -1,0 +1,119 @@
+"""Read the unit registry (danh_muc_don_vi.xlsx) into the units table."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from lib03.clean import Table, map_columns
+from lib03.config import TABLES_DIR
+from lib03.errors import RegistryError, WorkbookError
+from lib03.parse import is_blank, parse_count, parse_mark
+from lib03.quality import Problem
+from lib03.read import cell_address, read_workbook
+from lib03.text import clean_text, fold_key
+from lib03.vocab import Term, _term
+
+UNIT_COLUMNS = [
+    "unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref", "active",
+    "source",
+]
+GRASSROOTS = ("dang_bo_co_so", "chi_bo_co_so")
+
+
+@cache
+def unit_types() -> tuple[Term, ...]:
+    with open(TABLES_DIR / "unit_types.csv", encoding="utf-8") as fh:
+        return tuple(_term(r | {"scope": "", "kind": "text"}, "unit_type") for r in csv.DictReader(fh))
+
+
+def parse_unit_type(text: object) -> str | None:
+    """Map a "Loại" cell to a unit type id.
+
+    >>> parse_unit_type("Đảng bộ cơ sở"), parse_unit_type("CB trực thuộc"), parse_unit_type("?")
+    ('dang_bo_co_so', 'chi_bo_truc_thuoc', None)
+    """
+    key = fold_key(text, numbering=False)
+    for term in unit_types():
+        if term.fits(key):
+            return term.id
+    return None
+
+
+def _find_registry_table(book) -> tuple[object, Table] | None:
+    for grid in book.sheets:
+        for r, row in enumerate(grid.rows[:50]):
+            texts = [clean_text(v) if isinstance(v, str) else "" for v in row]
+            cols = map_columns("registry", texts)
+            if {"unit_code", "unit_name", "unit_type"} <= cols.keys():
+                return grid, Table("registry", grid.name, r, cols)
+    return None
+
+
+def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The units table of SPEC §4 and the problems met while reading the registry."""
+    if not path.is_file():
+        raise RegistryError(f"Không tìm thấy danh mục đơn vị: {path}")
+    try:
+        book = read_workbook(path)
+    except WorkbookError as exc:
+        raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {exc.code} {exc.detail}")
+    found = _find_registry_table(book)
+    if found is None:
+        raise RegistryError(
+            f"Danh mục {path.name} không có hàng tiêu đề gồm Mã đơn vị, Tên đơn vị, Loại"
+        )
+    grid, table = found
+    problems: list[Problem] = []
+    records, seen = [], set()
+    cols = table.columns
+    for r in range(table.header_row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        if all(is_blank(v) for v in row):
+            continue
+
+        def get(name: str, r: int = r) -> object:
+            return grid.value(r, cols[name]) if name in cols else None
+
+        code = clean_text(get("unit_code")).upper().replace(" ", "")
+        name = clean_text(get("unit_name"))
+        where = f"{path.name}!{grid.name}!{cell_address(r, 0)}"
+        if not code or not name:
+            problems.append(Problem("registry_row_invalid", grid.name, cell_address(r, 0),
+                                    raw=" | ".join(str(v) for v in row if not is_blank(v)),
+                                    detail=f"hàng {r + 1}"))
+            continue
+        if code in seen:
+            problems.append(Problem("registry_duplicate_code", grid.name, cell_address(r, 0),
+                                    raw=code, detail=code))
+            continue
+        seen.add(code)
+        unit_type = parse_unit_type(get("unit_type"))
+        if unit_type is None:
+            problems.append(Problem("registry_value_invalid", grid.name,
+                                    cell_address(r, cols["unit_type"]), raw=get("unit_type"),
+                                    detail=f"Loại đơn vị của {code}"))
+        members = parse_count(get("members_ref")) if "members_ref" in cols else None
+        active_raw = get("active")
+        active = True if is_blank(active_raw) else parse_mark(active_raw).value
+        if active is None:
+            problems.append(Problem("registry_value_invalid", grid.name,
+                                    cell_address(r, cols["active"]), raw=active_raw,
+                                    detail=f"Còn hoạt động của {code}"))
+            active = True
+        records.append({
+            "unit_code": code,
+            "unit_name": name,
+            "unit_type": unit_type,
+            "parent_code": clean_text(get("parent_code")).upper().replace(" ", "") or None,
+            "sector": clean_text(get("sector")) or None,
+            "members_ref": members.value if members else None,
+            "active": int(bool(active)),
+            "source": where,
+        })
+    units = pd.DataFrame.from_records(records, columns=UNIT_COLUMNS)
+    units = units.sort_values("unit_code", kind="stable").reset_index(drop=True)
+    return units, problems

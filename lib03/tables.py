@@ -1,0 +1,111 @@
+"""The output tables of SPEC §4: their columns, their order, and how they reach the disk.
+
+CSV in UTF-8 with BOM is the contract (Excel opens it with the right letters). Every file is
+written to a temporary name and moved into place, so a run stopped half-way never leaves a
+half-written table, and the same rows always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from lib03.quality import LOG_COLUMNS
+from lib03.registry import UNIT_COLUMNS
+
+COLUMNS = {
+    "units": UNIT_COLUMNS,
+    "submissions": [
+        "period", "unit_code", "unit_name", "source_file", "file_format", "sha256",
+        "report_date", "deadline", "on_time", "status", "status_reason",
+    ],
+    "indicators": ["period", "unit_code", "indicator", "value", "source"],
+    "monthly": [
+        "period", "unit_code", "month", "cells_met", "content_hcm", "content_thrift", "review",
+        "source",
+    ],
+    "inspections": [
+        "period", "unit_code", "cell_code", "cell_name_raw", "inspected", "supervised", "date",
+        "findings", "resolved", "source",
+    ],
+    "quality_log": LOG_COLUMNS,
+}
+# Formula-looking text is neutralised so a cell typed by a unit never runs in the analyst's Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_value(value: object) -> str:
+    """The text a value takes in our CSVs: integral numbers without '.0', dates in ISO,
+    booleans as 1/0, missing as empty.
+
+    >>> [format_value(v) for v in (12.0, 12.5, None, float("nan"), True, dt.date(2014, 6, 18))]
+    ['12', '12.5', '', '', '1', '2014-06-18']
+    >>> format_value("=1+1"), format_value("-"), format_value(-3)
+    ("'=1+1", "'-", '-3')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
+    """Render a table as UTF-8-with-BOM CSV bytes, columns in the contract's order."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    cols = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
+    for row in zip(*cols):
+        writer.writerow([format_value(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write every table as `<name>.csv` under out_dir; returns the paths written."""
+    written = []
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        write_atomic(path, to_csv_bytes(frame, COLUMNS[name]))
+        written.append(path)
+    return written
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read one of our CSVs back with every column as text (empty = missing)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

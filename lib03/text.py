@@ -1,0 +1,120 @@
+"""One normaliser for every piece of Vietnamese text lib03 reads.
+
+`clean_text` gives the text kept for display; `fold_key` gives the key used for matching.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import cache
+
+from lib03 import legacy
+from lib03.config import TABLES_DIR
+
+_SPACE = re.compile(r"\s+")
+# Numbering before a label: "1.", "2-", "a)", "I.", "1.2.", "(3)", "-", "+", "*".
+_NUMBERING = re.compile(
+    r"^\s*(?:\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivxl]{1,5})\s*[\.\)\-:]|\(\d{1,2}\)|[-+*•–])\s*",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[^0-9a-z%]+")
+
+
+def clean_text(value: object) -> str:
+    """Display text: legacy encodings converted, NFC, whitespace and line breaks folded.
+
+    >>> clean_text("  Chi bộ\\n  ấp 3 ")
+    'Chi bộ ấp 3'
+    >>> clean_text("§¶ng viªn")
+    'đảng viên'
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = legacy.to_unicode(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks; đ becomes d.
+
+    >>> strip_diacritics("Đảng bộ xã Tân Phú")
+    'Dang bo xa Tan Phu'
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_numbering(text: str) -> str:
+    """Drop a leading list number such as ``1.``, ``2-``, ``a)`` or ``IV.``.
+
+    >>> strip_numbering("2- Số buổi quán triệt")
+    'Số buổi quán triệt'
+    >>> strip_numbering("IV. Kiểm tra")
+    'Kiểm tra'
+    """
+    previous = None
+    while previous != text:
+        previous = text
+        stripped = _NUMBERING.sub("", text, count=1)
+        # A bare word such as "Ấp" or "Xã" is not numbering; only strip when text remains.
+        if stripped and stripped != text:
+            text = stripped
+    return text.strip()
+
+
+@cache
+def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    with open(TABLES_DIR / "abbreviations.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # Longer abbreviations first so "sl dv" wins over "sl".
+    rows.sort(key=lambda r: -len(r["abbreviation"]))
+    return tuple(
+        (re.compile(rf"(?<![0-9a-z]){re.escape(r['abbreviation'])}(?![0-9a-z])"), r["expansion"])
+        for r in rows
+    )
+
+
+def expand_abbreviations(key: str) -> str:
+    """Expand the abbreviations of tables/abbreviations.csv inside a folded key.
+
+    >>> expand_abbreviations("ts dv")
+    'tong so dang vien'
+    """
+    for pattern, expansion in _abbreviations():
+        key = pattern.sub(expansion, key)
+    return key
+
+
+def fold_key(value: object, *, numbering: bool = True) -> str:
+    """Matching key: clean text, numbering stripped, lower case, no diacritics, abbreviations
+    expanded, punctuation folded to single spaces, leading zeros of numbers dropped.
+
+    >>> fold_key("1. Tổng số ĐV")
+    'tong so dang vien'
+    >>> fold_key("Chi bộ Ấp 03")
+    'chi bo ap 3'
+    >>> fold_key("CB ấp 3") == fold_key("Chi bo Ap 3")
+    True
+    """
+    text = clean_text(value)
+    if numbering:
+        text = strip_numbering(text)
+    text = strip_diacritics(text).lower().replace("đ", "d")
+    text = text.replace("đ/c", "dong chi").replace("d/c", "dong chi")
+    text = _NON_WORD.sub(" ", text).strip()
+    text = re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
+    return _SPACE.sub(" ", expand_abbreviations(text)).strip()
+
+
+def has_words(key: str, words: str) -> bool:
+    """True when the folded phrase `words` stands in `key` on word boundaries.
+
+    >>> has_words("so dang vien da dang ky", "dang ky")
+    True
+    >>> has_words("so dang vien", "dang ky")
+    False
+    """
+    return f" {words} " in f" {key} "

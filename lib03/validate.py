@@ -1,0 +1,228 @@
+"""Parse a report's raw cells by what they mean for this unit, and check the rules table.
+
+Values that break a rule are kept as read; the rule only adds a line to the quality log.
+Rules live in tables/rules.csv (left, operator, right, severity, message) so a new check is
+one line there, as DHIS2 keeps its validation rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from lib03 import vocab
+from lib03.clean import ROW_KEYS, RawCell, RawReport
+from lib03.config import TABLES_DIR
+from lib03.match import match_cells
+from lib03.parse import (
+    Parsed, is_blank, parse_count, parse_date, parse_mark, parse_month, parse_yesno,
+    period_bounds, period_months,
+)
+from lib03.quality import Problem
+from lib03.read import cell_address
+from lib03.text import clean_text
+
+_OPS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le,
+        "!=": operator.ne, "==": operator.eq}
+
+
+@dataclass
+class ParsedReport:
+    indicators: list[dict] = field(default_factory=list)
+    monthly: list[dict] = field(default_factory=list)
+    inspections: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    table: str
+    left: str
+    op: str
+    right: str
+    severity: str
+    message: str
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The consistency rules of tables/rules.csv."""
+    with open(TABLES_DIR / "rules.csv", encoding="utf-8") as fh:
+        return tuple(Rule(**row) for row in csv.DictReader(fh))
+
+
+def _number(value: object) -> int | float | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    return None
+
+
+def _value(cell: RawCell, parsed: Parsed, problems: list[Problem]) -> object:
+    if cell.formula and is_blank(cell.value):
+        problems.append(Problem("formula_no_value", cell.sheet, cell.address))
+    elif parsed.problem:
+        problems.append(Problem(parsed.problem, cell.sheet, cell.address, raw=cell.value))
+    value = parsed.value
+    return int(value) if isinstance(value, bool) else value
+
+
+def check_rules(table: str, values: dict[str, object], cells: dict[str, str],
+                sheet: str = "") -> list[Problem]:
+    """Apply the rules of one table to a record; `cells` gives the address of each field.
+
+    >>> [p.code for p in check_rules("indicators", {"dv_dang_ky": 30, "tong_dang_vien": 25}, {})]
+    ['dv_dang_ky_gt_total']
+    >>> check_rules("indicators", {"dv_dang_ky": 30, "tong_dang_vien": None}, {})
+    []
+    """
+    found = []
+    for rule in rules():
+        if rule.table != table:
+            continue
+        left, right = _number(values.get(rule.left)), _number(values.get(rule.right))
+        if left is None or right is None or not _OPS[rule.op](left, right):
+            continue
+        where_sheet, _, where_cell = cells.get(rule.left, "").rpartition("!")
+        found.append(Problem(
+            rule.code, where_sheet or sheet, where_cell, raw=values.get(rule.left),
+            message=rule.message.format(left=left, right=right), severity=rule.severity,
+        ))
+    return found
+
+
+def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
+    present = [cells[k] for k in keys if k in cells]
+    first = min(present, key=lambda c: c.col)
+    last = max(present, key=lambda c: c.col)
+    return f"{first.sheet}!{cell_address(first.row, first.col)}:{cell_address(last.row, last.col)}"
+
+
+def parse_report(raw: RawReport, unit: pd.Series, period: str, children: pd.DataFrame,
+                 source_file: str) -> ParsedReport:
+    """Turn the raw cells of one report into table rows, checking every rule on the way."""
+    out = ParsedReport()
+    is_dang_bo = unit["unit_type"] == "dang_bo_co_so"
+    values: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for indicator, cell in raw.summary:
+        term = next(t for t in vocab.indicators() if t.id == indicator)
+        parsed = parse_yesno(cell.value) if term.kind == "yesno" else parse_count(cell.value)
+        value = _value(cell, parsed, out.problems)
+        values[indicator] = value
+        cells[indicator] = f"{cell.sheet}!{cell.address}"
+        out.indicators.append({"indicator": indicator, "value": value,
+                               "source": f"{source_file}!{cell.sheet}!{cell.address}"})
+    expected = [t for t in vocab.indicators() if t.scope == "all" or is_dang_bo]
+    missing = [t.label for t in expected if t.id not in values]
+    if missing:
+        out.problems.append(Problem("indicator_missing", detail="; ".join(missing)))
+    values["registry.subcells"] = int((children["active"] == 1).sum()) if is_dang_bo else None
+    if any(t.kind == "inspection" for t in raw.tables):
+        values["sheet.inspection_rows"] = len(raw.inspections)
+    out.problems += check_rules("indicators", values, cells)
+    _parse_monthly(raw, period, is_dang_bo, values, source_file, out)
+    if is_dang_bo and not any(t.kind == "inspection" for t in raw.tables):
+        out.problems.append(Problem("inspection_missing"))
+    _parse_inspections(raw, period, children, source_file, out)
+    out.indicators.sort(key=lambda r: vocab.indicator_ids().index(r["indicator"]))
+    return out
+
+
+def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
+                   source_file: str, out: ParsedReport) -> None:
+    if not any(t.kind == "monthly" for t in raw.tables):
+        out.problems.append(Problem("monthly_missing"))
+        return
+    months_of_period = period_months(period)
+    year = int(period[:4])
+    seen: set[int] = set()
+    for cells in raw.monthly:
+        month_cell = cells["month"]
+        month = parse_month(month_cell.value, year_hint=year).value
+        if month is None:
+            out.problems.append(Problem("month_unparseable", month_cell.sheet, month_cell.address,
+                                        raw=month_cell.value))
+            continue
+        if month in seen:
+            out.problems.append(Problem("month_duplicate", month_cell.sheet, month_cell.address,
+                                        raw=month_cell.value, detail=str(month)))
+            continue
+        seen.add(month)
+        if month not in months_of_period:
+            out.problems.append(Problem("month_outside_period", month_cell.sheet,
+                                        month_cell.address, raw=month_cell.value,
+                                        detail=str(month)))
+        row = {"month": month}
+        addresses = {}
+        for key in ROW_KEYS["monthly"][1:]:
+            cell = cells.get(key)
+            if cell is None:
+                row[key] = None
+                continue
+            parsed = parse_count(cell.value) if is_dang_bo else parse_mark(cell.value)
+            row[key] = _value(cell, parsed, out.problems)
+            addresses[key] = f"{cell.sheet}!{cell.address}"
+        row["source"] = f"{source_file}!{_span(cells, ROW_KEYS['monthly'])}"
+        out.problems += check_rules("monthly", row | {
+            "so_chi_bo_truc_thuoc": totals.get("so_chi_bo_truc_thuoc") if is_dang_bo else None
+        }, addresses)
+        out.monthly.append(row)
+    absent = [m for m in months_of_period if m not in seen]
+    if absent:
+        out.problems.append(Problem("month_missing", detail=", ".join(f"tháng {m}"
+                                                                         for m in absent)))
+    out.monthly.sort(key=lambda r: r["month"])
+
+
+def _parse_inspections(raw: RawReport, period: str, children: pd.DataFrame,
+                       source_file: str, out: ParsedReport) -> None:
+    start, end = period_bounds(period)
+    names = [clean_text(cells["cell_name"].value) for cells in raw.inspections]
+    matches = match_cells(names, children)
+    seen: dict[str, str] = {}
+    for cells, name, found in zip(raw.inspections, names, matches):
+        name_cell = cells["cell_name"]
+        where = (name_cell.sheet, name_cell.address)
+        if found.how == "none":
+            out.problems.append(Problem("cell_unmatched", *where, raw=name, detail=found.detail))
+        elif found.how == "ambiguous":
+            out.problems.append(Problem("cell_ambiguous", *where, raw=name, detail=found.detail))
+        elif found.how == "fuzzy":
+            out.problems.append(Problem("cell_fuzzy_match", *where, raw=name,
+                                        detail=found.detail))
+        if found.code and found.code in seen:
+            out.problems.append(Problem("cell_duplicate", *where, raw=name,
+                                        detail=f"{found.code} (đã có ở ô {seen[found.code]})"))
+        elif found.code:
+            seen[found.code] = name_cell.address
+        row: dict[str, object] = {"cell_code": found.code, "cell_name_raw": name}
+        addresses = {}
+        for key in ("inspected", "supervised", "date", "findings", "resolved"):
+            cell = cells.get(key)
+            if cell is None:
+                row[key] = 0 if key in ("inspected", "supervised") else None
+                continue
+            if key in ("inspected", "supervised"):
+                parsed = parse_mark(cell.value)
+            elif key == "date":
+                parsed = parse_date(cell.value, year_hint=start.year)
+            else:
+                parsed = parse_count(cell.value)
+            row[key] = _value(cell, parsed, out.problems)
+            addresses[key] = f"{cell.sheet}!{cell.address}"
+        date = row["date"]
+        if isinstance(date, dt.date) and not start <= date <= end:
+            cell = cells["date"]
+            out.problems.append(Problem("date_outside_period", cell.sheet, cell.address,
+                                        raw=cell.value))
+        row["source"] = f"{source_file}!{_span(cells, ROW_KEYS['inspection'])}"
+        out.problems += check_rules("inspections", row, addresses)
+        out.inspections.append(row)

@@ -1,0 +1,157 @@
+"""The domain words, loaded once from lib03/tables/: indicators, column labels, label variants.
+
+Matching a label is deliberately cautious: an exact known variant, then the keyword rules of the
+indicator table, then a close fuzzy match that is reported; anything else is "no match" with the
+closest candidates, never a silent guess.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from lib03.config import TABLES_DIR, load_settings
+from lib03.text import fold_key, has_words
+
+
+@dataclass(frozen=True)
+class Term:
+    """A target (indicator or column) with its keyword rule."""
+
+    id: str
+    label: str
+    kind: str
+    scope: str
+    all_of: tuple[str, ...]
+    any_of: tuple[str, ...]
+    none_of: tuple[str, ...]
+
+    def fits(self, key: str) -> bool:
+        return (
+            all(has_words(key, w) for w in self.all_of)
+            and (not self.any_of or any(has_words(key, w) for w in self.any_of))
+            and not any(has_words(key, w) for w in self.none_of)
+        )
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """Result of matching one label: `id` is None when nothing fits; `how` says how it fit."""
+
+    id: str | None
+    how: str  # exact, rule, fuzzy, ambiguous, none
+    candidates: tuple[str, ...] = ()
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(TABLES_DIR / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _words(cell: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in cell.split(";") if w.strip())
+
+
+def _term(row: dict[str, str], id_field: str) -> Term:
+    return Term(
+        id=row[id_field],
+        label=row["label"],
+        kind=row["kind"],
+        scope=row.get("scope", "all"),
+        all_of=_words(row["all_of"]),
+        any_of=_words(row["any_of"]),
+        none_of=_words(row["none_of"]),
+    )
+
+
+@cache
+def indicators() -> tuple[Term, ...]:
+    """The indicators of SPEC §3 in their canonical order."""
+    return tuple(_term(r, "indicator") for r in _read("indicators.csv"))
+
+
+@cache
+def indicator_ids() -> tuple[str, ...]:
+    return tuple(t.id for t in indicators())
+
+
+@cache
+def indicator_labels() -> dict[str, str]:
+    return {t.id: t.label for t in indicators()}
+
+
+@cache
+def columns(table: str) -> tuple[Term, ...]:
+    """Column terms of one table kind: summary, monthly or inspection."""
+    return tuple(
+        _term(r, "column") for r in _read("columns.csv") if r["table"] == table
+    )
+
+
+@cache
+def _variant_keys() -> dict[str, str]:
+    keys = {fold_key(t.label): t.id for t in indicators()}
+    for row in _read("label_variants.csv"):
+        keys.setdefault(fold_key(row["variant"]), row["target"])
+    return keys
+
+
+def match_indicator(label: object) -> LabelMatch:
+    """Match a summary-row label to an indicator id.
+
+    >>> match_indicator("1. Tổng số ĐV").id
+    'tong_dang_vien'
+    >>> match_indicator("Số KN đã khắc phục xong").id
+    'kien_nghi_khac_phuc'
+    >>> match_indicator("Số lượt đoàn viên thanh niên tham gia").how
+    'none'
+    """
+    key = fold_key(label)
+    if not key:
+        return LabelMatch(None, "none")
+    exact = _variant_keys().get(key)
+    if exact:
+        return LabelMatch(exact, "exact")
+    fitting = [t.id for t in indicators() if t.fits(key)]
+    if len(fitting) == 1:
+        return LabelMatch(fitting[0], "rule")
+    if len(fitting) > 1:
+        return LabelMatch(None, "ambiguous", tuple(indicator_labels()[i] for i in fitting))
+    return _fuzzy(key)
+
+
+def _fuzzy(key: str) -> LabelMatch:
+    settings = load_settings()
+    variants = _variant_keys()
+    hits = process.extract(key, list(variants), scorer=fuzz.ratio, limit=10)
+    best_per_id: dict[str, float] = {}
+    for choice, score, _ in hits:
+        best_per_id.setdefault(variants[choice], score)
+    ranked = sorted(best_per_id.items(), key=lambda kv: -kv[1])
+    labels = indicator_labels()
+    candidates = tuple(f"{labels[i]} ({score:.0f}%)" for i, score in ranked[:3])
+    if ranked and ranked[0][1] >= settings.fuzzy_label_threshold:
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if ranked[0][1] - runner_up >= settings.fuzzy_margin:
+            return LabelMatch(ranked[0][0], "fuzzy", candidates[:1])
+    return LabelMatch(None, "none", candidates)
+
+
+def match_column(table: str, header: object) -> str | None:
+    """Column id for a header text in a table kind, or None.
+
+    >>> match_column("inspection", "Số KN")
+    'findings'
+    >>> match_column("summary", "Tỷ lệ %")
+    'percent'
+    """
+    key = fold_key(header, numbering=False)
+    if not key:
+        return None
+    for term in columns(table):
+        if term.fits(key):
+            return term.id
+    return None
