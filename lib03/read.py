@@ -16,6 +16,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from lib03 import legacy
 from lib03.errors import WorkbookError
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,49 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
             book.sheets.append(
                 Grid(meta.name, rows, formulas.get(meta.name, set()), truncated_rows=extra)
             )
+    decode_legacy_text(book, data)
     return book
+
+
+def decode_legacy_text(book: Book, data: bytes) -> None:
+    """Convert cells typed in TCVN3 or VNI fonts to Unicode, in place.
+
+    TCVN3 has no codes for toned capitals: a title typed in `.VnTimeH` is stored in lower-case
+    codes and only looks capital on screen. In .xlsx the cell's font is read to restore the
+    capitals; .xls and .ods keep the letters as typed (documented in the caveats).
+    """
+    pending: dict[str, list[tuple[int, int]]] = {}
+    for grid in book.sheets:
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and (enc := legacy.detect_encoding(value)):
+                    row[c] = legacy.to_unicode(value, enc)
+                    if enc == "tcvn3":
+                        pending.setdefault(grid.name, []).append((r, c))
+    if pending and book.fmt == "xlsx":
+        for grid in book.sheets:
+            for r, c in _upper_font_cells(data, grid.name, pending.get(grid.name, [])):
+                grid.rows[r][c] = grid.rows[r][c].upper()
+
+
+def _upper_font_cells(data: bytes, sheet: str, cells: list[tuple[int, int]]):
+    if not cells:
+        return []
+    try:
+        import openpyxl
+
+        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet]
+        wanted = set(cells)
+        found = []
+        for row in ws.iter_rows(max_row=max(r for r, _ in cells) + 1):
+            for cell in row:
+                pos = (getattr(cell, "row", 0) - 1, getattr(cell, "column", 0) - 1)
+                if pos in wanted and legacy.is_upper_font(cell.font.name if cell.font else None):
+                    found.append(pos)
+        return found
+    except Exception as exc:  # fonts only improve display; never fail a file for them
+        log.debug("không đọc được phông chữ: %s", exc)
+        return []
 
 
 def _short(exc: Exception) -> str:

@@ -1,0 +1,60 @@
+"""Matching reports and hand-typed cell names to the registry."""
+
+import pandas as pd
+import pytest
+
+from lib03.match import cell_key, match_cells, match_name, match_report_unit, unit_key
+
+UNITS = pd.DataFrame({
+    "unit_code": ["DB01", "DB01-01", "DB01-03", "DB01-13", "DB01-09", "DB02", "CB01"],
+    "unit_name": ["Đảng bộ xã Tân Phú", "Chi bộ ấp 1", "Chi bộ ấp 3", "Chi bộ ấp Tân Hòa",
+                  "Chi bộ ấp Phước Lợi", "Đảng bộ xã Tân Phước", "Chi bộ Trường THCS Tân Phú"],
+})
+CHILDREN = UNITS[UNITS["unit_code"].str.startswith("DB01-")]
+
+
+@pytest.mark.parametrize("typed", ["CB ấp 3", "Chi bo Ap 3", "Chi bộ Ấp 03", "ấp 3", "CHI BỘ ẤP 3"])
+def test_spelling_variants_of_a_cell_match_exactly(typed):
+    found = match_cells([typed], CHILDREN)[0]
+    assert (found.code, found.how) == ("DB01-03", "exact")
+
+
+def test_near_miss_with_another_number_never_matches():
+    found = match_cells(["Chi bộ ấp 13"], CHILDREN)[0]
+    assert found.code is None and found.how == "none"
+    assert "Chi bộ ấp 1" in found.detail  # the candidates are named for the analyst
+
+
+def test_typo_in_a_long_name_is_a_reported_fuzzy_match():
+    found = match_cells(["Chi bộ ấp Phước Lợii"], CHILDREN)[0]
+    assert (found.code, found.how) == ("DB01-09", "fuzzy")
+    assert "Phước Lợi" in found.detail
+
+
+def test_unrelated_name_is_not_guessed():
+    found = match_cells(["Chi bộ Công ty Cổ phần Sao Mai"], CHILDREN)[0]
+    assert found.code is None
+
+
+def test_close_candidates_are_ambiguous_not_guessed():
+    cands = {"X1": "Chi bộ ấp Tân Hòa", "X2": "Chi bộ ấp Tân Hoà A"}
+    assert match_name("Chi bộ ấp Tân Hoà", cands, cell_key).code == "X1"
+    found = match_name("Chi bộ ấp Tân Hòa B", {"X1": "Chi bộ ấp Tân Hòa A",
+                                               "X2": "Chi bộ ấp Tân Hòa C"}, cell_key)
+    assert found.code is None and found.how == "ambiguous"
+
+
+def test_committee_title_matches_organisation():
+    assert unit_key("ĐẢNG ỦY XÃ TÂN PHÚ") == unit_key("Đảng bộ xã Tân Phú")
+    found = match_report_unit([("name", "ĐẢNG ỦY XÃ TÂN PHÚ")], "bao cao", UNITS)
+    assert (found.code, found.how) == ("DB01", "exact")
+
+
+def test_report_unit_order_of_evidence():
+    # A stated code wins over everything; a code in the file name over a fuzzy name.
+    assert match_report_unit([("code", "cb01"), ("name", "Đảng bộ xã Tân Phú")], "x",
+                             UNITS).code == "CB01"
+    assert match_report_unit([], "DB02_bao_cao_6T", UNITS).code == "DB02"
+    assert match_report_unit([], "DB01-03 bao cao", UNITS).code == "DB01-03"
+    unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", UNITS)
+    assert unknown.code is None and unknown.how == "none"

@@ -1,0 +1,96 @@
+"""The whole clean run on small hand-made folders: outputs, statuses, log, raw untouched."""
+
+import hashlib
+
+import pandas as pd
+from builders import write_report
+
+from lib03.pipeline import run_clean
+from lib03.tables import read_table
+
+
+def _hashes(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(raw_dir, tmp_path):
+    out = tmp_path / "out"
+    summary = run_clean(raw_dir, out, progress=False)
+    tables = {n: read_table(out / f"{n}.csv") for n in
+              ("units", "submissions", "indicators", "monthly", "inspections", "quality_log")}
+    return summary, tables
+
+
+def test_shifted_table_is_read_at_its_real_cells(raw_dir, tmp_path):
+    write_report(raw_dir / "2014-H1" / "BC Tan Phu.xlsx", offset_rows=4, offset_cols=2)
+    _, t = _run(raw_dir, tmp_path)
+    ind = t["indicators"].set_index("indicator")
+    assert ind.loc["tong_dang_vien", "value"] == "120"
+    assert ind.loc["tong_dang_vien", "source"] == "2014-H1/BC Tan Phu.xlsx!Tổng hợp!E12"
+    assert ind.loc["dv_dang_ky", "value"] == "118"
+    assert ind.loc["dv_hoc_chuyen_de", "value"] == "1100"
+    assert ind.loc["bo_phan_03", "value"] == "1"
+    assert t["submissions"].loc[0, "status"] == "ok"
+    assert t["submissions"].loc[0, "report_date"] == "2014-06-18"
+    assert t["submissions"].loc[0, "on_time"] == "1"
+    assert list(t["monthly"]["month"]) == ["1", "2", "3", "4", "5", "6"]
+    insp = t["inspections"]
+    assert list(insp["cell_code"]) == ["DB01-01", "DB01-02", "DB01-03"]
+    assert list(insp["date"]) == ["2014-03-12", "2014-04-02", ""]
+    assert insp.loc[0, "source"] == "2014-H1/BC Tan Phu.xlsx!Kiểm tra, giám sát!B2:G2"
+    # The only finding is the planted inconsistency: 1.100 studying members of 120.
+    problems = t["quality_log"][t["quality_log"]["severity"] != "info"]
+    assert list(problems["code"]) == ["dv_hoc_gt_total"]
+    assert problems.iloc[0]["cell"] == "E18"
+
+
+def test_bad_files_are_quarantined_and_the_run_goes_on(raw_dir, tmp_path):
+    period = raw_dir / "2014-H1"
+    write_report(period / "good.xlsx")
+    (period / "empty.xlsx").write_bytes(b"")
+    (period / "notes.xls").write_text("không phải bảng tính", encoding="utf-8")
+    (period / "scan.pdf").write_bytes(b"%PDF-1.4")
+    write_report(period / "old.xlsx", period_text="6 tháng cuối năm 2013")
+    summary, t = _run(raw_dir, tmp_path)
+    status = dict(zip(t["submissions"]["source_file"], t["submissions"]["status_reason"]))
+    assert status == {
+        "2014-H1/empty.xlsx": "file_empty",
+        "2014-H1/good.xlsx": "",
+        "2014-H1/notes.xls": "file_not_spreadsheet",
+        "2014-H1/old.xlsx": "period_mismatch",
+        "2014-H1/scan.pdf": "file_unsupported_type",
+    }
+    assert (summary.files, summary.ok, summary.quarantined) == (5, 1, 4)
+    errors = t["quality_log"][t["quality_log"]["severity"] == "error"]
+    assert sorted(errors["source_file"]) == sorted(k for k, v in status.items() if v)
+    assert all(m.startswith("Tệp 2014-H1/") for m in errors["message"])
+
+
+def test_later_report_wins_and_both_are_logged(raw_dir, tmp_path):
+    period = raw_dir / "2014-H1"
+    write_report(period / "a.xlsx", date_text="Tân Phú, ngày 25 tháng 6 năm 2014")
+    write_report(period / "b.xlsx", date_text="Tân Phú, ngày 10 tháng 6 năm 2014")
+    _, t = _run(raw_dir, tmp_path)
+    sub = t["submissions"].set_index("source_file")
+    assert sub.loc["2014-H1/a.xlsx", "status"] == "ok"
+    assert sub.loc["2014-H1/a.xlsx", "on_time"] == "0"
+    assert sub.loc["2014-H1/b.xlsx", "status"] == "superseded"
+    log = t["quality_log"]
+    dup = log[log["code"] == "duplicate_submission"]
+    assert sorted(dup["source_file"]) == ["2014-H1/a.xlsx", "2014-H1/b.xlsx"]
+    assert set(t["indicators"]["source"].str.split("!").str[0]) == {"2014-H1/a.xlsx"}
+
+
+def test_raw_is_untouched_and_outputs_are_byte_identical(raw_dir, tmp_path):
+    write_report(raw_dir / "2014-H1" / "r.xlsx")
+    (raw_dir / "2014-H1" / "empty.xlsx").write_bytes(b"")
+    (raw_dir / "ghi chu").mkdir()
+    before = _hashes(raw_dir)
+    run_clean(raw_dir, tmp_path / "o1", progress=False)
+    run_clean(raw_dir, tmp_path / "o2", progress=False)
+    assert _hashes(raw_dir) == before
+    assert _hashes(tmp_path / "o1") == _hashes(tmp_path / "o2")
+    log = pd.read_csv(tmp_path / "o1" / "quality_log.csv", encoding="utf-8-sig")
+    assert "folder_not_period" in set(log["code"])
+    assert (tmp_path / "o1" / "units.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,82 @@
+"""Reading: real cell addresses, formats by content, broken files refused with a reason."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from lib03.errors import WorkbookError
+from lib03.read import read_workbook
+
+from builders import write_report
+
+
+def test_addresses_count_leading_blank_rows_and_columns(tmp_path):
+    path = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["D7"] = "xin chào"
+    wb.save(path)
+    grid = read_workbook(path).sheets[0]
+    assert grid.value(6, 3) == "xin chào"  # D7, not A1 as a skipping reader would say
+
+
+def test_formula_without_saved_value_is_found(tmp_path):
+    path = tmp_path / "f.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["B3"] = "=SUM(B1:B2)"
+    wb.save(path)
+    assert read_workbook(path).sheets[0].formula_cells == {(2, 1)}
+
+
+def test_format_is_sniffed_not_taken_from_the_name(tmp_path):
+    good = tmp_path / "r.xlsx"
+    write_report(good)
+    renamed = tmp_path / "renamed.xls"
+    renamed.write_bytes(good.read_bytes())
+    assert read_workbook(renamed).fmt == "xlsx"
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"", "file_empty"),
+    (b"Bao cao 6 thang\nso lieu", "file_not_spreadsheet"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "file_not_spreadsheet"),
+    (b"\x00\x01\x02garbage\xff\xfe", "file_not_spreadsheet"),
+])
+def test_broken_files_are_refused_with_a_code(tmp_path, content, code):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.code == code
+
+
+def test_truncated_workbook_is_corrupt(tmp_path):
+    good = tmp_path / "r.xlsx"
+    write_report(good)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: len(good.read_bytes()) * 2 // 5])
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(cut)
+    assert err.value.code == "file_corrupt"
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "xin chào")
+    path = tmp_path / "z.xlsx"
+    path.write_bytes(buf.getvalue())
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.code == "file_not_spreadsheet"
+
+
+def test_encrypted_office_file_is_password_protected(tmp_path):
+    # An encrypted .xlsx is an OLE container holding an "EncryptionInfo" stream.
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(header + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 600)
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.code == "file_password"
