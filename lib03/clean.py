@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from lib03 import vocab
-from lib03.parse import find_date_in_text, is_blank, parse_date, parse_month, parse_period
+from lib03.parse import (
+    find_date_in_text, is_blank, parse_count, parse_date, parse_month, parse_period,
+)
 from lib03.quality import Problem
 from lib03.read import Book, Grid, cell_address
 from lib03.text import clean_text, fold_key
@@ -35,8 +37,9 @@ _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 class Table:
     kind: str
     sheet: str
-    header_row: int
+    header_row: int  # the last row of the header (a header may span two rows)
     columns: dict[str, int]
+    top: int = -1  # the first row of the header
     rows: list[int] = field(default_factory=list)
 
 
@@ -118,20 +121,56 @@ def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
     return merged
 
 
+def _looks_like_header(grid: Grid, r: int) -> bool:
+    """Headers are words: at least two text cells and no numbers."""
+    row = grid.rows[r]
+    texts = sum(isinstance(v, str) and v.strip() != "" for v in row)
+    numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
+    return texts >= 2 and numbers == 0
+
+
 def find_header_row(grid: Grid, start: int = 0) -> Table | None:
-    """The first header row at or after `start` that opens a table of any kind."""
+    """The first header row at or after `start` that opens a table of any kind.
+
+    Most of the header's words must be known column names, so a data row that happens to
+    hold two matching words is not taken for a header.
+    """
     for r in range(start, len(grid.rows)):
-        row = grid.rows[r]
-        if sum(isinstance(v, str) and v.strip() != "" for v in row) < 2:
+        if not _looks_like_header(grid, r):
             continue
+        two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
         best: Table | None = None
         for kind in REQUIRED:
-            for two in (False, True):
-                cols = map_columns(kind, _header_texts(grid, r, two))
-                if _satisfies(kind, cols) and (best is None or len(cols) > len(best.columns)):
-                    best = Table(kind, grid.name, r + (1 if two else 0), cols)
+            for two in (False, True) if two_ok else (False,):
+                texts = _header_texts(grid, r, two)
+                cols = map_columns(kind, texts)
+                if kind == "summary" and "label" in cols and "value" not in cols:
+                    inferred = _infer_value_column(grid, r + two, cols)
+                    if inferred is not None:
+                        cols["value"] = inferred
+                filled = sum(bool(t) for t in texts)
+                if (_satisfies(kind, cols) and 2 * len(cols) >= filled
+                        and (best is None or len(cols) > len(best.columns))):
+                    best = Table(kind, grid.name, r + (1 if two else 0), cols, top=r)
         if best:
             return best
+    return None
+
+
+def _infer_value_column(grid: Grid, header_row: int, cols: dict[str, int]) -> int | None:
+    """A summary whose value column has an unusual header ("6 tháng đầu năm", or none):
+    the first free column right of the labels that holds counts below the header."""
+    taken = set(cols.values())
+    width = max((len(grid.value_row(r)) for r in range(header_row, header_row + 20)), default=0)
+    for c in range(cols["label"] + 1, width):
+        if c in taken:
+            continue
+        counts = sum(
+            parse_count(grid.value(r, c)).value is not None
+            for r in range(header_row + 1, min(header_row + 21, len(grid.rows)))
+        )
+        if counts >= 3:
+            return c
     return None
 
 
@@ -176,11 +215,11 @@ def _extract_sheet(grid: Grid, report: RawReport) -> None:
         r = table.header_row + 1
     used: set[int] = set()
     for i, table in enumerate(tables):
-        end = _header_top(grid, tables[i + 1]) if i + 1 < len(tables) else len(grid.rows)
-        used.update(range(_header_top(grid, table), table.header_row + 1))
+        end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
+        used.update(range(table.top, table.header_row + 1))
         _read_rows(grid, table, end, report, used)
         report.tables.append(table)
-    first_table = _header_top(grid, tables[0]) if tables else len(grid.rows)
+    first_table = tables[0].top if tables else len(grid.rows)
     outside = []
     for r, row in enumerate(grid.rows):
         if r in used:
@@ -208,19 +247,6 @@ def _extract_sheet(grid: Grid, report: RawReport) -> None:
         report.problems.append(
             Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
         )
-
-
-def _header_top(grid: Grid, table: Table) -> int:
-    # A two-row header starts one row above the row stored as its header row.
-    first = table.header_row
-    above = first - 1
-    if above >= 0:
-        texts = [_text(v) for v in grid.rows[above]]
-        if any(texts) and not _satisfies(table.kind, map_columns(table.kind, texts)):
-            cols = map_columns(table.kind, _header_texts(grid, above, True))
-            if cols == table.columns:
-                return above
-    return first
 
 
 def _has_numbers(grid: Grid, rows: list[int]) -> bool:

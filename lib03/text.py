@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from lib03 import legacy
 from lib03.config import TABLES_DIR
@@ -28,7 +28,7 @@ def clean_text(value: object) -> str:
     >>> clean_text("  Chi bộ\\n  ấp 3 ")
     'Chi bộ ấp 3'
     >>> clean_text("§¶ng viªn")
-    'đảng viên'
+    'Đảng viên'
     """
     if value is None:
         return ""
@@ -99,6 +99,14 @@ def fold_key(value: object, *, numbering: bool = True) -> str:
     >>> fold_key("CB ấp 3") == fold_key("Chi bo Ap 3")
     True
     """
+    if isinstance(value, str):
+        return _fold_str(value, numbering)
+    return _fold_str("" if value is None else str(value), numbering)
+
+
+@lru_cache(maxsize=65536)
+def _fold_str(value: str, numbering: bool) -> str:
+    # Cached: the same labels and headers recur in every file of a period.
     text = clean_text(value)
     if numbering:
         text = strip_numbering(text)
