@@ -163,6 +163,19 @@ def _xlsx_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
     return found
 
 
+def _is_encrypted_cfb(data: bytes) -> bool:
+    """An encrypted .xlsx is an OLE file with an EncryptionInfo stream; an encrypted .xls has
+    a FILEPASS record (0x002F) right after the workbook's BOF record."""
+    if "EncryptionInfo".encode("utf-16-le") in data[:65536]:
+        return True
+    for length in (b"\x10\x00", b"\x08\x00"):
+        bof = data.find(b"\x09\x08" + length)
+        if bof >= 0:
+            nxt = bof + 4 + int.from_bytes(length, "little")
+            return data[nxt:nxt + 2] == b"\x2f\x00"
+    return False
+
+
 def _unescape(text: str) -> str:
     return (
         text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
@@ -185,7 +198,7 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
         if fmt == "xlsx":
             formulas = _xlsx_formula_cells(zf)
     elif kind == "cfb":
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[:65536]:
+        if _is_encrypted_cfb(data):
             raise WorkbookError("file_password")
         fmt = "xls"
     elif kind == "html":

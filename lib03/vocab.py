@@ -52,7 +52,8 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 def _words(cell: str) -> tuple[str, ...]:
-    return tuple(w.strip() for w in cell.split(";") if w.strip())
+    # Rule words go through the same folding as labels ("03" and "3" must agree).
+    return tuple(fold_key(w, numbering=False) for w in cell.split(";") if w.strip())
 
 
 def _term(row: dict[str, str], id_field: str) -> Term:
