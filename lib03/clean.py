@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from lib03 import vocab
 from lib03.parse import (
-    find_date_in_text, is_blank, parse_count, parse_date, parse_month, parse_period,
+    find_date_in_text, is_blank, parse_count, parse_date, parse_mark, parse_month,
+    parse_period,
 )
 from lib03.quality import Problem
 from lib03.read import Book, Grid, cell_address
@@ -29,6 +30,9 @@ ROW_KEYS = {
     "monthly": ("month", "cells_met", "content_hcm", "content_thrift", "review"),
     "inspection": ("cell_name", "inspected", "supervised", "date", "findings", "resolved"),
 }
+# The signature block and the list of recipients under a table: text, never data.
+_SIGNATURE_WORDS = ("t m", "tm", "bi thu", "pho bi thu", "noi nhan", "nguoi lap", "luu",
+                    "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich")
 _TOTAL_WORDS = ("cong", "tong cong", "tong", "ca ky", "luy ke", "6 thang", "sau thang", "ca nam")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 
@@ -193,6 +197,21 @@ def _ascending(values: list[object]) -> bool:
     return nums == sorted(nums) and len(set(nums)) == len(nums)
 
 
+def _is_signature(text: str) -> bool:
+    key = fold_key(text)
+    return any(key == w or key.startswith(w + " ") for w in _SIGNATURE_WORDS)
+
+
+def _is_data_value(value: object) -> bool:
+    """A number, a count written as text, or a mark: what a data row holds (not a name)."""
+    if is_blank(value):
+        return False
+    if isinstance(value, (int, float, dt.date)):
+        return True
+    return (parse_count(value).value is not None or parse_mark(value).value is not None
+            or parse_date(value).value is not None)
+
+
 def _is_total(text: str) -> bool:
     key = fold_key(text)
     return any(key == w or key.startswith(w + " ") for w in _TOTAL_WORDS)
@@ -279,9 +298,11 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         return
     data_cols = [c for k, c in cols.items() if k not in ("stt", "note", "percent",
                                                          "unit_of_measure")]
+    after_gap = False  # past a blank row, a row with no data is a note, not a record
     for r in range(table.header_row + 1, end):
         row = grid.rows[r]
         if all(is_blank(v) for v in row):
+            after_gap = bool(table.rows)
             continue
         if r == table.header_row + 1 and _is_column_number_row(row):
             used.add(r)
@@ -289,7 +310,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         if table.kind == "summary":
             taken = _summary_row(grid, table, r, report)
         else:
-            taken = _record_row(grid, table, r, report, data_cols)
+            taken = _record_row(grid, table, r, report, data_cols, after_gap)
         if taken:
             used.add(r)
             table.rows.append(r)
@@ -302,8 +323,9 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
     label = _text(grid.value(r, cols["label"]))
     value = _cell(grid, r, cols["value"])
     has_value = not is_blank(value.value) or value.formula
-    if not label:
-        if has_value:
+    if not label or _is_signature(label):
+        if value.formula or _is_data_value(value.value) and not _is_signature(
+                _text(value.value)):
             report.problems.append(Problem("row_unrecognised", grid.name, value.address,
                                            raw=value.value))
             return None
@@ -330,13 +352,13 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
 
 
 def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
-                data_cols: list[int]) -> bool | None:
+                data_cols: list[int], after_gap: bool) -> bool | None:
     key_col = "month" if table.kind == "monthly" else "cell_name"
     key_raw = grid.value(r, table.columns[key_col])
     cells = {k: _cell(grid, r, table.columns.get(k)) for k in ROW_KEYS[table.kind]}
     cells = {k: v for k, v in cells.items() if v is not None}
-    values_present = any(
-        not is_blank(c.value) or c.formula for k, c in cells.items() if k != key_col
+    data_present = any(
+        c.formula or _is_data_value(c.value) for k, c in cells.items() if k != key_col
     )
     key_text = _text(key_raw) if isinstance(key_raw, str) else ""
     if key_text and _is_total(key_text) and (
@@ -345,15 +367,16 @@ def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
         report.problems.append(Problem("total_row_skipped", grid.name,
                                        cell_address(r, table.columns[key_col]), raw=key_text))
         return None
-    if is_blank(key_raw):
-        if values_present:
+    if is_blank(key_raw) or _is_signature(key_text):
+        if data_present:
             report.problems.append(Problem("row_unrecognised", grid.name,
                                            cell_address(r, min(data_cols)),
                                            raw=_row_text(grid, r)))
             return None
         return False
-    if table.kind == "monthly" and parse_month(key_raw).value is None and not values_present:
-        return False  # a note under the table
+    if not data_present and (after_gap or table.kind == "monthly"
+                             and parse_month(key_raw).value is None):
+        return False  # a note or a signature line under the table
     target = report.monthly if table.kind == "monthly" else report.inspections
     target.append(cells)
     return True

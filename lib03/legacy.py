@@ -204,6 +204,17 @@ def detect_encoding(text: str) -> str | None:
     return best if scores[best][0] > base else None
 
 
+def could_be_legacy(text: str) -> bool:
+    """True when a cell holds characters a legacy byte shows as and nothing only Unicode
+    Vietnamese has, so it may be legacy text that happens to read as valid Unicode
+    (TCVN3 "Chi bé" for "Chi bộ"). The caller decides from the rest of the workbook.
+
+    >>> could_be_legacy("Chi bé"), could_be_legacy("Chi bộ"), could_be_legacy("Chi bo")
+    (True, False, False)
+    """
+    return not text.isascii() and not _UNICODE_VIET.search(text) and bool(_HINT.search(text))
+
+
 def to_unicode(text: str, encoding: str | None = None, *, upper: bool = False) -> str:
     """Convert legacy text to NFC Unicode. encoding None = detect; if nothing detected return
     text unchanged. upper=True (the cell's font is an upper-case TCVN3 font like .VnTimeH)

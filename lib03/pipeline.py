@@ -107,6 +107,7 @@ def clean_file(period: str, path: Path, rel: str, units: pd.DataFrame,
         return quarantine(exc.code, exc.detail)
     raw = extract_report(book)
     result.problems += raw.problems
+    submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):
         return quarantine("file_no_summary")
     found = match_report_unit(unit_hints(raw), path.stem, units)
@@ -147,7 +148,6 @@ def _check_report_date(raw, period: str, submission: dict, problems: list[Proble
         sheet, cell = raw.report_date_cell or ("", "")
         problems.append(Problem("report_date_implausible", sheet, cell, raw=date.isoformat(),
                                 detail=date.isoformat()))
-    submission["report_date"] = date
     submission["on_time"] = date.isoformat() <= submission["deadline"]
 
 

@@ -244,13 +244,30 @@ def decode_legacy_text(book: Book, data: bytes) -> None:
     capitals; .xls and .ods keep the letters as typed (documented in the caveats).
     """
     pending: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, int] = {}
+    doubtful: list[tuple[Grid, int, int]] = []
     for grid in book.sheets:
         for r, row in enumerate(grid.rows):
             for c, value in enumerate(row):
-                if isinstance(value, str) and (enc := legacy.detect_encoding(value)):
+                if not isinstance(value, str) or value.isascii():
+                    continue
+                enc = legacy.detect_encoding(value)
+                if enc:
+                    found[enc] = found.get(enc, 0) + 1
                     row[c] = legacy.to_unicode(value, enc)
                     if enc == "tcvn3":
                         pending.setdefault(grid.name, []).append((r, c))
+                elif legacy.could_be_legacy(value):
+                    doubtful.append((grid, r, c))
+    # A workbook is typed in one font: once most of its legacy cells say which encoding, the
+    # cells that read as valid Unicode by accident ("Chi bé") are converted with it too.
+    if found and doubtful:
+        enc = max(sorted(found), key=found.get)
+        if found[enc] >= 3:
+            for grid, r, c in doubtful:
+                grid.rows[r][c] = legacy.to_unicode(grid.rows[r][c], enc)
+                if enc == "tcvn3":
+                    pending.setdefault(grid.name, []).append((r, c))
     if pending and book.fmt == "xlsx":
         for grid in book.sheets:
             for r, c in _upper_font_cells(data, grid.name, pending.get(grid.name, [])):
