@@ -32,7 +32,8 @@ ROW_KEYS = {
 }
 # The signature block and the list of recipients under a table: text, never data.
 _SIGNATURE_WORDS = ("t m", "tm", "bi thu", "pho bi thu", "noi nhan", "nguoi lap", "luu",
-                    "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich")
+                    "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich",
+                    "da ky", "ky ten", "ky ghi ro ho ten")
 _TOTAL_WORDS = ("cong", "tong cong", "tong", "ca ky", "luy ke", "6 thang", "sau thang", "ca nam")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 
@@ -126,11 +127,12 @@ def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
 
 
 def _looks_like_header(grid: Grid, r: int) -> bool:
-    """Headers are words: at least two text cells and no numbers."""
+    """Headers are words: at least two text cells, and no numbers or tick marks."""
     row = grid.rows[r]
-    texts = sum(isinstance(v, str) and v.strip() != "" for v in row)
+    texts = [v.strip() for v in row if isinstance(v, str) and v.strip()]
     numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
-    return texts >= 2 and numbers == 0
+    marks = sum(len(t) <= 3 and parse_mark(t).value is not None for t in texts)
+    return len(texts) >= 2 and numbers == 0 and marks == 0
 
 
 def find_header_row(grid: Grid, start: int = 0) -> Table | None:
@@ -143,22 +145,49 @@ def find_header_row(grid: Grid, start: int = 0) -> Table | None:
         if not _looks_like_header(grid, r):
             continue
         two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
-        best: Table | None = None
+        best, best_rank = None, None
         for kind in REQUIRED:
             for two in (False, True) if two_ok else (False,):
                 texts = _header_texts(grid, r, two)
                 cols = map_columns(kind, texts)
-                if kind == "summary" and "label" in cols and "value" not in cols:
-                    inferred = _infer_value_column(grid, r + two, cols)
-                    if inferred is not None:
-                        cols["value"] = inferred
+                named = len(cols)
+                if kind == "summary" and "label" in cols:
+                    _settle_label_column(grid, r + two, cols)
+                    if "value" not in cols:
+                        inferred = _infer_value_column(grid, r + two, cols)
+                        if inferred is not None:
+                            cols["value"] = inferred
                 filled = sum(bool(t) for t in texts)
-                if (_satisfies(kind, cols) and 2 * len(cols) >= filled
-                        and (best is None or len(cols) > len(best.columns))):
+                # A value column named by its header beats one inferred from the data.
+                rank = (named >= len(cols), named)
+                if (_satisfies(kind, cols) and 2 * named >= filled
+                        and (best_rank is None or rank > best_rank)):
                     best = Table(kind, grid.name, r + (1 if two else 0), cols, top=r)
+                    best_rank = rank
         if best:
             return best
     return None
+
+
+def _settle_label_column(grid: Grid, header_row: int, cols: dict[str, int]) -> None:
+    """A "Nội dung" header merged over the numbering column and the label column names the
+    numbering one: move the label to the column that holds the words."""
+    def words(c: int) -> int:
+        return sum(
+            isinstance(v := grid.value(r, c), str) and len(_text(v)) > 6
+            and parse_count(v).value is None
+            for r in range(header_row + 1, min(header_row + 21, len(grid.rows)))
+        )
+
+    label = cols["label"]
+    taken = set(cols.values())
+    best = label
+    for c in range(label + 1, label + 3):
+        if c in taken:
+            break
+        if words(c) > words(best):
+            best = c
+    cols["label"] = best
 
 
 def _infer_value_column(grid: Grid, header_row: int, cols: dict[str, int]) -> int | None:
@@ -208,6 +237,8 @@ def _is_data_value(value: object) -> bool:
         return False
     if isinstance(value, (int, float, dt.date)):
         return True
+    if _is_signature(_text(value)):
+        return False
     return (parse_count(value).value is not None or parse_mark(value).value is not None
             or parse_date(value).value is not None)
 
@@ -218,10 +249,24 @@ def _is_total(text: str) -> bool:
 
 
 def extract_report(book: Book) -> RawReport:
-    """Lift every recognised table and the title texts out of a workbook."""
+    """Lift every recognised table and the title texts out of a workbook.
+
+    Hidden sheets hold lookup lists or last period's copy: they are read only when the
+    visible sheets hold no summary table, and are otherwise listed in the log.
+    """
     report = RawReport()
     for grid in book.sheets:
-        _extract_sheet(grid, report)
+        if not grid.hidden:
+            _extract_sheet(grid, report)
+    hidden = [g for g in book.sheets if g.hidden]
+    if not any(t.kind == "summary" for t in report.tables):
+        for grid in hidden:
+            _extract_sheet(grid, report)
+    else:
+        report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
+                            if any(not is_blank(v) for row in g.rows for v in row)]
+    if book.skipped_sheets:
+        report.problems.append(Problem("sheets_skipped", detail=", ".join(book.skipped_sheets)))
     _find_title_facts(report)
     return report
 
@@ -304,7 +349,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         if all(is_blank(v) for v in row):
             after_gap = bool(table.rows)
             continue
-        if r == table.header_row + 1 and _is_column_number_row(row):
+        if r <= table.header_row + 2 and not table.rows and _is_column_number_row(row):
             used.add(r)
             continue
         if table.kind == "summary":
@@ -322,7 +367,7 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
     cols = table.columns
     label = _text(grid.value(r, cols["label"]))
     value = _cell(grid, r, cols["value"])
-    has_value = not is_blank(value.value) or value.formula
+    has_value = value.formula or _is_data_value(value.value)
     if not label or _is_signature(label):
         if value.formula or _is_data_value(value.value) and not _is_signature(
                 _text(value.value)):
@@ -361,6 +406,9 @@ def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
         c.formula or _is_data_value(c.value) for k, c in cells.items() if k != key_col
     )
     key_text = _text(key_raw) if isinstance(key_raw, str) else ""
+    if not key_text:  # "Tổng cộng" may stand in the STT column, left of the key column
+        key_text = next((_text(v) for v in grid.value_row(r)[:table.columns[key_col]]
+                         if isinstance(v, str) and v.strip()), "")
     if key_text and _is_total(key_text) and (
         table.kind == "inspection" or parse_month(key_raw).value is None
     ):
@@ -402,7 +450,7 @@ def _find_title_facts(report: RawReport) -> None:
             found = find_date_in_text(t.text) or _date_right_of(report, t)
             if found:
                 dated.append((-1, t, found))  # an explicit "Ngày báo cáo" wins
-        elif {"ngay", "thang", "nam"} <= set(words):
+        elif "ngay" in words:
             found = find_date_in_text(t.text)
             if found:
                 dated.append((rank, t, found))

@@ -33,7 +33,7 @@ class UnitMatch:
     detail: str = ""
 
 
-def unit_key(name: object) -> str:
+def unit_key(name: object, *, numbering: bool = False) -> str:
     """Key for comparing unit names.
 
     >>> unit_key("ĐẢNG ỦY XÃ TÂN PHÚ") == unit_key("Đảng bộ xã Tân Phú")
@@ -41,7 +41,7 @@ def unit_key(name: object) -> str:
     >>> unit_key("Chi bộ Ấp 03")
     'chi bo ap 3'
     """
-    key = f" {fold_key(name, numbering=False)} "
+    key = f" {fold_key(name, numbering=numbering)} "
     for old, new in _SYNONYMS:
         key = key.replace(f" {old} ", f" {new} ")
     return " ".join(key.split())
@@ -52,8 +52,11 @@ def cell_key(name: object) -> str:
 
     >>> cell_key("CB ấp 3"), cell_key("Chi bo Ap 3"), cell_key("Chi bộ Ấp 03")
     ('ap 3', 'ap 3', 'ap 3')
+    >>> cell_key("1. CHI BỘ ẤP 2")
+    'ap 2'
     """
-    return _CELL_PREFIX.sub("", unit_key(name))
+    # Rows of the inspection sheet are often numbered inside the name cell ("1. Chi bộ …").
+    return _CELL_PREFIX.sub("", unit_key(name, numbering=True))
 
 
 def _numbers(key: str) -> tuple[str, ...]:

@@ -174,6 +174,8 @@ def parse_yesno(raw: object) -> Parsed:
     [True, False, None, None]
     >>> parse_yesno("?")
     Parsed(value=None, problem='mark_unparseable')
+    >>> [parse_yesno(v).value for v in ("Đã kiện toàn", "Đã KT", "Chưa kiện toàn", "Có 2 lần")]
+    [True, True, False, None]
     """
     if is_blank(raw):
         return Parsed(None)
@@ -191,6 +193,14 @@ def parse_yesno(raw: object) -> Parsed:
     # A dash in a tick column means nothing was done, as in count columns.
     if _DASHES.fullmatch(text) or key in _MARK_NO or re.fullmatch(r"0(?:[.,]0+)?", text):
         return Parsed(False)
+    # An answer in words: "Đã kiện toàn", "Đã KT", "Chưa kiện toàn", "Không thực hiện".
+    # "chưa" and "không" are checked first: "chưa có" is a no although it holds "có".
+    words = key.split()
+    if words and not re.search(r"\d", key):
+        if words[0] in ("chua", "khong"):
+            return Parsed(False)
+        if words[0] == "da":
+            return Parsed(True)
     return Parsed(None, "mark_unparseable")
 
 

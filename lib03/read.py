@@ -39,6 +39,7 @@ class Grid:
     rows: list[list[object]]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     truncated_rows: int = 0
+    hidden: bool = False
 
     def value(self, r: int, c: int) -> object:
         row = self.value_row(r)
@@ -229,9 +230,10 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
                 if isinstance(exc, pc.PasswordError):
                     raise WorkbookError("file_password") from exc
                 raise WorkbookError("file_corrupt", _short(exc)) from exc
-            book.sheets.append(
-                Grid(meta.name, rows, formulas.get(meta.name, set()), truncated_rows=extra)
-            )
+            book.sheets.append(Grid(
+                meta.name, rows, formulas.get(meta.name, set()), truncated_rows=extra,
+                hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+            ))
     decode_legacy_text(book, data)
     return book
 
