@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 from lib03 import vocab
 from lib03.parse import (
-    find_date_in_text, is_blank, parse_count, parse_date, parse_mark, parse_month,
+    find_date_in_text,
+    is_blank,
+    parse_count,
+    parse_date,
+    parse_mark,
+    parse_month,
     parse_period,
 )
 from lib03.quality import Problem
@@ -120,7 +125,7 @@ def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
     top += [""] * (width - len(top))
     below += [""] * (width - len(below))
     merged, carry = [], ""
-    for t, b in zip(top, below):
+    for t, b in zip(top, below, strict=True):
         carry = t or (carry if b else "")
         merged.append(f"{carry} {b}".strip() if b else t)
     return merged

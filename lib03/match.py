@@ -112,7 +112,7 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
                       units: pd.DataFrame) -> UnitMatch:
     """Which registry unit sent a report: a stated code, then the names in the title block,
     then a code in the file name, then a close name."""
-    names = dict(zip(units["unit_code"], units["unit_name"]))
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
     for kind, text in hints:
         code = text.upper().replace(" ", "")
         if kind == "code" and code in names:
@@ -138,5 +138,5 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
 
 def match_cells(names: list[object], children: pd.DataFrame) -> list[UnitMatch]:
     """Match hand-typed subordinate-cell names to the registry children of one Đảng bộ."""
-    candidates = dict(zip(children["unit_code"], children["unit_name"]))
+    candidates = dict(zip(children["unit_code"], children["unit_name"], strict=True))
     return [match_name(n, candidates, cell_key) for n in names]

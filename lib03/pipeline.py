@@ -170,8 +170,9 @@ def resolve_duplicates(results: list[FileResult]) -> None:
             if res is not winner:
                 res.submission["status"] = "superseded"
                 res.submission["status_reason"] = "duplicate_submission"
-            detail = f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất)"
-            res.problems.append(Problem("duplicate_submission", detail=detail))
+            res.problems.append(Problem("duplicate_submission", detail=(
+                f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất)"
+            )))
 
 
 def build_tables(units: pd.DataFrame, results: list[FileResult], registry_notes: list[dict],

@@ -44,7 +44,7 @@ def word_problem(problem: Problem, period: str, source_file: str) -> dict[str, s
     >>> row["message"]
     'Tệp 2014-H1/a.xlsx: Tệp rỗng (0 byte). Cách xử lý: Đề nghị đơn vị gửi lại tệp.'
     """
-    entry = codes()[problem.code] if problem.code in codes() else None
+    entry = codes().get(problem.code)
     text = problem.message or (entry["message"].format(detail=problem.detail) if entry else "")
     where = f"Tệp {source_file}" if source_file else "Dữ liệu"
     if problem.sheet:

@@ -12,7 +12,7 @@ from lib03.clean import Table, map_columns
 from lib03.config import TABLES_DIR
 from lib03.errors import RegistryError, WorkbookError
 from lib03.parse import is_blank, parse_count, parse_mark
-from lib03.quality import Problem
+from lib03.quality import Problem, codes
 from lib03.read import cell_address, read_workbook
 from lib03.text import clean_text, fold_key
 from lib03.vocab import Term, _term
@@ -27,7 +27,8 @@ GRASSROOTS = ("dang_bo_co_so", "chi_bo_co_so")
 @cache
 def unit_types() -> tuple[Term, ...]:
     with open(TABLES_DIR / "unit_types.csv", encoding="utf-8") as fh:
-        return tuple(_term(r | {"scope": "", "kind": "text"}, "unit_type") for r in csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    return tuple(_term(r | {"scope": "", "kind": "text"}, "unit_type") for r in rows)
 
 
 def parse_unit_type(text: object) -> str | None:
@@ -60,7 +61,8 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         book = read_workbook(path)
     except WorkbookError as exc:
-        raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {exc.code} {exc.detail}")
+        reason = codes()[exc.code]["message"].format(detail=exc.detail)
+        raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {reason}") from exc
     found = _find_registry_table(book)
     if found is None:
         raise RegistryError(

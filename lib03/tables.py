@@ -78,7 +78,7 @@ def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     cols = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    for row in zip(*cols):
+    for row in zip(*cols, strict=True):
         writer.writerow([format_value(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 

@@ -20,8 +20,15 @@ from lib03.clean import ROW_KEYS, RawCell, RawReport
 from lib03.config import TABLES_DIR
 from lib03.match import match_cells
 from lib03.parse import (
-    Parsed, is_blank, parse_count, parse_date, parse_mark, parse_month, parse_yesno,
-    period_bounds, period_months,
+    Parsed,
+    is_blank,
+    parse_count,
+    parse_date,
+    parse_mark,
+    parse_month,
+    parse_yesno,
+    period_bounds,
+    period_months,
 )
 from lib03.quality import Problem
 from lib03.read import cell_address
@@ -188,7 +195,7 @@ def _parse_inspections(raw: RawReport, period: str, children: pd.DataFrame,
     names = [clean_text(cells["cell_name"].value) for cells in raw.inspections]
     matches = match_cells(names, children)
     seen: dict[str, str] = {}
-    for cells, name, found in zip(raw.inspections, names, matches):
+    for cells, name, found in zip(raw.inspections, names, matches, strict=True):
         name_cell = cells["cell_name"]
         where = (name_cell.sheet, name_cell.address)
         if found.how == "none":

@@ -53,7 +53,8 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(raw_dir, tmp_path):
     (period / "scan.pdf").write_bytes(b"%PDF-1.4")
     write_report(period / "old.xlsx", period_text="6 tháng cuối năm 2013")
     summary, t = _run(raw_dir, tmp_path)
-    status = dict(zip(t["submissions"]["source_file"], t["submissions"]["status_reason"]))
+    subs = t["submissions"]
+    status = dict(zip(subs["source_file"], subs["status_reason"], strict=True))
     assert status == {
         "2014-H1/empty.xlsx": "file_empty",
         "2014-H1/good.xlsx": "",

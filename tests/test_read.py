@@ -5,11 +5,10 @@ import zipfile
 
 import openpyxl
 import pytest
+from builders import write_report
 
 from lib03.errors import WorkbookError
 from lib03.read import read_workbook
-
-from builders import write_report
 
 
 def test_addresses_count_leading_blank_rows_and_columns(tmp_path):

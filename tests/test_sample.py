@@ -65,9 +65,9 @@ def test_sample_cleans_to_its_ground_truth(cleaned, table, keys):
 def test_every_planted_problem_is_logged_and_nothing_else(cleaned):
     out, _, _ = cleaned
     log = read_table(out / "quality_log.csv")
-    found = set(zip(log["period"], log["source_file"], log["code"]))
+    found = set(zip(log["period"], log["source_file"], log["code"], strict=True))
     serious = log[log["severity"].isin(["warning", "error"])]
-    raised = set(zip(serious["period"], serious["source_file"], serious["code"]))
+    raised = set(zip(serious["period"], serious["source_file"], serious["code"], strict=True))
     expected = set(read_table(TRUTH / "expected_problems.csv").itertuples(index=False, name=None))
     # A planted total row is logged for information only; every other plant is a warning
     # or an error, and no file the sample keeps clean raises either.
