@@ -1,0 +1,62 @@
+"""The domain tables in lib03/tables are the one place for domain words: keep them sound."""
+
+import csv
+import re
+
+import pytest
+
+from lib03 import vocab
+from lib03.clean import ROW_KEYS
+from lib03.config import PACKAGE_DIR, TABLES_DIR
+from lib03.quality import codes
+from lib03.validate import _OPS, rules
+
+TABLES = sorted(TABLES_DIR.glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", TABLES, ids=lambda p: p.name)
+def test_every_row_has_every_column(path):
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows and all(len(r) == len(rows[0]) for r in rows), path.name
+
+
+def test_quality_codes_are_complete():
+    for code, entry in codes().items():
+        assert entry["severity"] in ("error", "warning", "info"), code
+        assert entry["message"] and entry["advice"], code
+        entry["message"].format(detail="x")  # only {detail} may be a placeholder
+
+
+def test_every_code_raised_in_the_source_is_in_the_table():
+    source = "".join(p.read_text(encoding="utf-8") for p in PACKAGE_DIR.glob("*.py"))
+    raised = set(re.findall(r'Problem\(\s*"([a-z0-9_]+)"', source))
+    raised |= set(re.findall(r'WorkbookError\(\s*"([a-z0-9_]+)"', source))
+    raised |= set(re.findall(r'quarantine\(\s*"([a-z0-9_]+)"', source))
+    assert raised and raised <= set(codes()), sorted(raised - set(codes()))
+
+
+def test_rules_name_known_fields():
+    fields = set(vocab.indicator_ids()) | set(ROW_KEYS["monthly"]) | set(ROW_KEYS["inspection"])
+    fields |= {"registry.subcells", "sheet.inspection_rows"}
+    for rule in rules():
+        assert rule.op in _OPS and rule.severity in ("error", "warning"), rule.code
+        assert {rule.left, rule.right} <= fields, rule.code
+        assert rule.code not in codes(), f"{rule.code} clashes with a quality code"
+        rule.message.format(left=1, right=2)
+
+
+def test_label_variants_point_at_indicators():
+    with (TABLES_DIR / "label_variants.csv").open(encoding="utf-8") as fh:
+        targets = {row["target"] for row in csv.DictReader(fh)}
+    assert targets <= set(vocab.indicator_ids())
+
+
+@pytest.mark.parametrize("term", vocab.indicators(), ids=lambda t: t.id)
+def test_canonical_label_matches_its_indicator(term):
+    assert vocab.match_indicator(term.label).id == term.id
+
+
+@pytest.mark.parametrize("table", ["summary", "monthly", "inspection", "registry"])
+def test_canonical_column_labels_match_their_column(table):
+    for term in vocab.columns(table):
+        assert vocab.match_column(table, term.label) == term.id, term.label
