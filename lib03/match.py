@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -33,6 +34,7 @@ class UnitMatch:
     detail: str = ""
 
 
+@lru_cache(maxsize=65536)
 def unit_key(name: object, *, numbering: bool = False) -> str:
     """Key for comparing unit names.
 
@@ -109,10 +111,9 @@ def _list(codes: list[str], candidates: dict[str, str]) -> str:
 
 
 def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
-                      units: pd.DataFrame) -> UnitMatch:
-    """Which registry unit sent a report: a stated code, then the names in the title block,
-    then a code in the file name, then a close name."""
-    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+                      names: dict[str, str]) -> UnitMatch:
+    """Which registry unit (`names`: code → name) sent a report: a stated code, then the
+    names in the title block, then a code in the file name, then a close name."""
     for kind, text in hints:
         code = text.upper().replace(" ", "")
         if kind == "code" and code in names:

@@ -79,7 +79,8 @@ def is_blank(raw: object) -> bool:
     >>> is_blank("  "), is_blank(0)
     (True, False)
     """
-    return raw is None or (isinstance(raw, str) and not _normal(raw))
+    # str.strip() already treats NBSP, ideographic and other Unicode spaces as blank.
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _is_grouped(token: str, sep: str) -> bool:  # "1.234.567": 1–3 digits, then groups of 3

@@ -23,7 +23,7 @@ from lib03.match import match_report_unit
 from lib03.parse import is_period_id, period_bounds
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
-from lib03.registry import GRASSROOTS, read_registry
+from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
 from lib03.tables import write_tables
 from lib03.validate import parse_report
 
@@ -83,7 +83,7 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path]], list[dict]]:
     return inputs, notes
 
 
-def clean_file(period: str, path: Path, rel: str, units: pd.DataFrame,
+def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
                settings: Settings) -> FileResult:
     """Clean one file completely; never raises for a bad file."""
     data = path.read_bytes()
@@ -110,11 +110,11 @@ def clean_file(period: str, path: Path, rel: str, units: pd.DataFrame,
     submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):
         return quarantine("file_no_summary")
-    found = match_report_unit(unit_hints(raw), path.stem, units)
+    found = match_report_unit(unit_hints(raw), path.stem, registry.names)
     if found.code is None:
         return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
                           found.detail)
-    unit = units.loc[units["unit_code"] == found.code].iloc[0]
+    unit = registry.records[found.code]
     submission["unit_code"] = found.code
     submission["unit_name"] = unit["unit_name"]
     if found.how == "fuzzy":
@@ -126,8 +126,7 @@ def clean_file(period: str, path: Path, rel: str, units: pd.DataFrame,
     if not unit["active"]:
         result.problems.append(Problem("unit_inactive", detail=f"{unit['unit_name']}"))
     _check_report_date(raw, period, submission, result.problems)
-    children = units[(units["parent_code"] == found.code)
-                     & (units["unit_type"] == "chi_bo_truc_thuoc")]
+    children = registry.children.get(found.code, registry.units.iloc[0:0])
     parsed = parse_report(raw, unit, period, children, rel)
     result.problems += parsed.problems
     tag = {"period": period, "unit_code": found.code}
@@ -207,6 +206,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     inputs, notes = list_inputs(raw_dir)
     units, registry_problems = read_registry(raw_dir / REGISTRY_FILE_NAME)
+    registry = index_registry(units)
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
     show = sys.stderr.isatty() if progress is None else progress
     results = []
@@ -216,7 +216,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
             notes.append(word_problem(Problem("file_temporary"), period, rel))
             continue
         log.debug("đọc %s", rel)
-        results.append(clean_file(period, path, rel, units, settings))
+        results.append(clean_file(period, path, rel, registry, settings))
     resolve_duplicates(results)
     tables = build_tables(units, results, notes)
     write_tables(tables, out_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +43,27 @@ def parse_unit_type(text: object) -> str | None:
         if term.fits(key):
             return term.id
     return None
+
+
+@dataclass(frozen=True)
+class RegistryIndex:
+    """The registry prepared once per run for the per-file lookups."""
+
+    units: pd.DataFrame
+    names: dict[str, str]  # unit code -> registry name
+    records: dict[str, dict]  # unit code -> its row
+    children: dict[str, pd.DataFrame]  # Đảng bộ code -> its chi bộ trực thuộc
+
+
+def index_registry(units: pd.DataFrame) -> RegistryIndex:
+    """Build the lookups every file needs, once."""
+    cells = units[units["unit_type"] == "chi_bo_truc_thuoc"]
+    return RegistryIndex(
+        units=units,
+        names=dict(zip(units["unit_code"], units["unit_name"], strict=True)),
+        records={r["unit_code"]: r for r in units.to_dict("records")},
+        children={code: group for code, group in cells.groupby("parent_code", sort=True)},
+    )
 
 
 def _find_registry_table(book) -> tuple[object, Table] | None:

@@ -30,9 +30,15 @@ def clean_text(value: object) -> str:
     >>> clean_text("§¶ng viªn")
     'Đảng viên'
     """
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
+    if isinstance(value, str):
+        return _clean_str(value)
+    return "" if value is None else _clean_str(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _clean_str(value: str) -> str:
+    # Cached: the same labels recur in every file of a period.
+    text = unicodedata.normalize("NFC", value)
     text = legacy.to_unicode(text)
     return _SPACE.sub(" ", text).strip()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -112,7 +113,7 @@ def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
     return f"{first.sheet}!{cell_address(first.row, first.col)}:{cell_address(last.row, last.col)}"
 
 
-def parse_report(raw: RawReport, unit: pd.Series, period: str, children: pd.DataFrame,
+def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFrame,
                  source_file: str) -> ParsedReport:
     """Turn the raw cells of one report into table rows, checking every rule on the way."""
     out = ParsedReport()

@@ -11,6 +11,7 @@ UNITS = pd.DataFrame({
                   "Chi bộ ấp Phước Lợi", "Đảng bộ xã Tân Phước", "Chi bộ Trường THCS Tân Phú"],
 })
 CHILDREN = UNITS[UNITS["unit_code"].str.startswith("DB01-")]
+NAMES = dict(zip(UNITS["unit_code"], UNITS["unit_name"], strict=True))
 
 
 @pytest.mark.parametrize("typed", ["CB ấp 3", "Chi bo Ap 3", "Chi bộ Ấp 03", "ấp 3", "CHI BỘ ẤP 3"])
@@ -46,15 +47,15 @@ def test_close_candidates_are_ambiguous_not_guessed():
 
 def test_committee_title_matches_organisation():
     assert unit_key("ĐẢNG ỦY XÃ TÂN PHÚ") == unit_key("Đảng bộ xã Tân Phú")
-    found = match_report_unit([("name", "ĐẢNG ỦY XÃ TÂN PHÚ")], "bao cao", UNITS)
+    found = match_report_unit([("name", "ĐẢNG ỦY XÃ TÂN PHÚ")], "bao cao", NAMES)
     assert (found.code, found.how) == ("DB01", "exact")
 
 
 def test_report_unit_order_of_evidence():
     # A stated code wins over everything; a code in the file name over a fuzzy name.
     assert match_report_unit([("code", "cb01"), ("name", "Đảng bộ xã Tân Phú")], "x",
-                             UNITS).code == "CB01"
-    assert match_report_unit([], "DB02_bao_cao_6T", UNITS).code == "DB02"
-    assert match_report_unit([], "DB01-03 bao cao", UNITS).code == "DB01-03"
-    unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", UNITS)
+                             NAMES).code == "CB01"
+    assert match_report_unit([], "DB02_bao_cao_6T", NAMES).code == "DB02"
+    assert match_report_unit([], "DB01-03 bao cao", NAMES).code == "DB01-03"
+    unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", NAMES)
     assert unknown.code is None and unknown.how == "none"
