@@ -475,24 +475,40 @@ def _date_right_of(report: RawReport, t: TitleText) -> dt.date | None:
     return None
 
 
+_ORG_PREFIXES = ("dang uy", "dang bo", "chi uy", "chi bo", "bch", "ban chap hanh", "du ")
+
+
 def unit_hints(report: RawReport) -> list[tuple[str, str]]:
     """Texts that may name the reporting unit, most explicit first: ('code'|'name', text).
 
-    The title block names the unit as "Đơn vị: …", as a "Mã đơn vị" cell, or as the
-    organisation line under the district's name ("ĐẢNG ỦY XÃ TÂN PHÚ").
+    The title block names the unit in a "Mã đơn vị" cell, as "Đơn vị: …" (the name after
+    the colon or in the next cell), or as organisation lines under the district's name. Of
+    those the lowest comes first: a cell's report is headed by its Đảng bộ, then itself.
     """
     codes, named, org = [], [], []
     for t in report.texts:
         key = fold_key(t.text, numbering=False)
         words = key.split()
-        if key.startswith("ma don vi") and ":" in t.text:
-            codes.append(("code", t.text.split(":", 1)[1].strip()))
-        elif key.startswith(("don vi", "ten don vi")) and ":" in t.text and not key.startswith(
-            "don vi tinh"
-        ):
-            named.append(("name", t.text.split(":", 1)[1].strip()))
-        elif t.above_table and key.startswith(("dang uy", "dang bo", "chi uy", "chi bo")) and not (
+        if key.startswith(("ma don vi", "ma dv")):
+            value = t.text.split(":", 1)[1].strip() if ":" in t.text else ""
+            codes.append(("code", value or _text_right_of(report, t)))
+        elif key.startswith(("don vi", "ten don vi")) and not key.startswith("don vi tinh"):
+            value = t.text.split(":", 1)[1].strip() if ":" in t.text else ""
+            if value or key in ("don vi", "don vi bao cao", "ten don vi"):
+                named.append(("name", value or _text_right_of(report, t)))
+        elif t.above_table and (key + " ").startswith(_ORG_PREFIXES) and not (
             words[2:3] in (["huyen"], ["tinh"]) or words[2:4] in (["thi", "xa"], ["thanh", "pho"])
         ):
-            org.append(("name", t.text))
-    return codes + named + org
+            org.append((t.sheet, t.row, t.text))
+    org.sort(key=lambda o: -o[1])
+    return [h for h in codes + named if h[1]] + [("name", text) for _, _, text in org]
+
+
+def _text_right_of(report: RawReport, t: TitleText) -> str:
+    for c in range(t.col + 1, t.col + 6):
+        value = report.outside.get((t.sheet, t.row, c))
+        if isinstance(value, str) and value.strip():
+            return _text(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(int(value)) if float(value).is_integer() else str(value)
+    return ""

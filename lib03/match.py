@@ -1,8 +1,10 @@
 """Match reports and hand-typed cell names to the registry.
 
 By code first, then by normalised name, then fuzzy (rapidfuzz) among the right candidates
-only. A fuzzy match needs a high score, a clear lead over the runner-up and the same numbers
-("ấp 13" is never "ấp 3"); anything weaker is reported with its candidates, not guessed.
+only. A fuzzy match needs a high score, a clear lead over the runner-up, the same number of
+words, each word a typo away from its counterpart, and the same numbers: "ấp 13" is never
+"ấp 3" and "Trường THPT" is never "Trường THCS". Anything weaker is reported with its
+candidates, not guessed.
 """
 
 from __future__ import annotations
@@ -10,24 +12,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rapidfuzz import fuzz
 
 from lib03.config import load_settings
-from lib03.text import fold_key
+from lib03.text import fold_key, has_words
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lib03.registry import RegistryIndex
 
 _CODE = re.compile(r"[A-Za-z]{1,4}\d{1,4}(?:-\d{1,4})*")
-# Titles name the committee ("Đảng ủy", "Chi ủy") where the registry names the organisation.
-_SYNONYMS = (("dang uy", "dang bo"), ("chi uy", "chi bo"), ("ban chap hanh", ""),
-             ("bch", ""), ("t m", ""))
+# Titles name the committee ("Đảng ủy", "Chi ủy", "ĐU", "BCH") where the registry names the
+# organisation; "TT" in a unit name is a township (thị trấn).
+_SYNONYMS = (("dang uy", "dang bo"), ("chi uy", "chi bo"), ("du", "dang bo"),
+             ("ban chap hanh", ""), ("bch", ""), ("t m", ""), ("tt", "thi tran"))
 _CELL_PREFIX = re.compile(r"^(?:chi bo|dang bo)\s+")
+# Words that say what kind of unit or place it is, not which one: dropped as a second try
+# ("Đảng bộ xã Mỹ Lộc" against a registry that writes "Đảng bộ Mỹ Lộc").
+_LEVEL_WORDS = ("xa", "phuong", "thi tran")
+_GENERIC_WORDS = ("dang bo", "chi bo", "co so", "truc thuoc") + _LEVEL_WORDS
+# File names carry these words besides the unit's name.
+_FILE_WORDS = ("bao cao", "bc", "ct", "ct03", "chi thi", "03", "6t", "6 thang", "sau thang",
+               "dau nam", "cuoi nam", "nam", "ky", "h1", "h2", "ban sua", "moi", "lan")
 
 
 @dataclass(frozen=True)
 class UnitMatch:
-    """The registry code found for a name (None if none) and how: code, exact, fuzzy, none,
-    ambiguous; `detail` is the Vietnamese explanation for the quality log."""
+    """The registry code found for a name (None if none) and how: code, exact, fuzzy,
+    filename, none, ambiguous; `detail` is the Vietnamese explanation for the log."""
 
     code: str | None
     how: str
@@ -40,8 +55,8 @@ def unit_key(name: object, *, numbering: bool = False) -> str:
 
     >>> unit_key("ĐẢNG ỦY XÃ TÂN PHÚ") == unit_key("Đảng bộ xã Tân Phú")
     True
-    >>> unit_key("Chi bộ Ấp 03")
-    'chi bo ap 3'
+    >>> unit_key("Chi bộ Ấp 03"), unit_key("ĐU TT Mẫu Sơn")
+    ('chi bo ap 3', 'dang bo thi tran mau son')
     """
     key = f" {fold_key(name, numbering=numbering)} "
     for old, new in _SYNONYMS:
@@ -61,8 +76,55 @@ def cell_key(name: object) -> str:
     return _CELL_PREFIX.sub("", unit_key(name, numbering=True))
 
 
+def _drop(key: str, words: tuple[str, ...]) -> str:
+    padded = f" {key} "
+    for word in words:
+        padded = padded.replace(f" {word} ", " ")
+    return " ".join(padded.split())
+
+
+def distinctive_key(name: object) -> str:
+    """What tells a unit from its neighbours: its name without the kind of unit or place.
+
+    >>> distinctive_key("Đảng bộ xã Tân Phước"), distinctive_key("Chi bộ Trường THCS Tân Phú")
+    ('tan phuoc', 'truong thcs tan phu')
+    """
+    return _drop(unit_key(name), _GENERIC_WORDS)
+
+
 def _numbers(key: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\d+", key))
+
+
+def _slip(x: str, y: str) -> bool:
+    """One keyboard slip between two words: a letter typed twice or two letters swapped.
+
+    Vietnamese syllables that differ by one letter are usually different names ("Phúc" and
+    "Phước" fold to "phuc" and "phuoc"), so nothing looser counts as a typo.
+
+    >>> _slip("loii", "loi"), _slip("lio", "loi"), _slip("phuoc", "phuc"), _slip("13", "3")
+    (True, True, False, False)
+    """
+    if x.isdigit() or y.isdigit():
+        return False
+    short, long_ = sorted((x, y), key=len)
+    if len(long_) == len(short) + 1:
+        return any(long_[i] == long_[i - 1] and long_[:i] + long_[i + 1:] == short
+                   for i in range(1, len(long_)))
+    if len(x) == len(y):
+        diff = [i for i in range(len(x)) if x[i] != y[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
+            and x[diff[1]] == y[diff[0]]
+    return False
+
+
+def _typo_close(a: str, b: str) -> bool:
+    """Same words in the same order, each equal or one slip away ("lợii" for "lợi"), never a
+    different word ("thpt" for "thcs", "phuoc" for "phu", or an extra "tây")."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(
+        x == y or _slip(x, y) for x, y in zip(wa, wb, strict=True)
+    )
 
 
 def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMatch:
@@ -81,14 +143,18 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMa
     if not target:
         return UnitMatch(None, "none", "tên trống")
     keyed = {code: key(label) for code, label in candidates.items()}
-    exact = sorted(code for code, k in keyed.items() if k == target)
-    if len(exact) == 1:
-        return UnitMatch(exact[0], "exact")
-    if len(exact) > 1:
-        return UnitMatch(None, "ambiguous", _list(exact, candidates))
+    for level in (False, True):  # exact, then exact without "xã", "phường", "thị trấn"
+        def norm(k: str, level: bool = level) -> str:
+            return _drop(k, _LEVEL_WORDS) if level else k
+
+        exact = sorted(code for code, k in keyed.items() if norm(k) == norm(target))
+        if len(exact) == 1:
+            return UnitMatch(exact[0], "exact")
+        if len(exact) > 1:
+            return UnitMatch(None, "ambiguous", _list(exact, candidates))
     scored = sorted(
         ((fuzz.ratio(target, k), code) for code, k in keyed.items()
-         if _numbers(k) == _numbers(target)),
+         if _numbers(k) == _numbers(target) and _typo_close(target, k)),
         key=lambda sc: (-sc[0], sc[1]),
     )
     if scored and scored[0][0] >= settings.fuzzy_unit_threshold:
@@ -110,10 +176,29 @@ def _list(codes: list[str], candidates: dict[str, str]) -> str:
     return "; ".join(f"{candidates[c]} ({c})" for c in codes)
 
 
+def _from_file_name(stem: str, names: dict[str, str]) -> UnitMatch:
+    """A unit named only by its file ("bao cao Tan Phuoc.xlsx"): the longest distinctive
+    name that stands whole in the file name, if exactly one unit has it."""
+    words = _drop(fold_key(stem, numbering=False), _FILE_WORDS)
+    found = [(code, d) for code, name in names.items()
+             if (d := distinctive_key(name)) and has_words(words, d)]
+    # "tan hoa" inside "tan hoa dong" is the same place named shorter: keep the longer one.
+    found = [(c, d) for c, d in found if not any(d != o and has_words(o, d) for _, o in found)]
+    if len({d for _, d in found}) == 1 and len(found) == 1:
+        code = found[0][0]
+        return UnitMatch(code, "filename", f"tên tệp «{stem}» → {names[code]} ({code})")
+    return UnitMatch(None, "none")
+
+
 def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
-                      names: dict[str, str]) -> UnitMatch:
-    """Which registry unit (`names`: code → name) sent a report: a stated code, then the
-    names in the title block, then a code in the file name, then a close name."""
+                      registry: RegistryIndex) -> UnitMatch:
+    """Which registry unit sent a report.
+
+    Evidence, strongest first: a stated code; the names of the title block, the sender's
+    line (lowest) before its superior's ("ĐẢNG BỘ XÃ TÂN PHÚ" above "CHI BỘ ẤP 3" is the
+    cell's report, not the Đảng bộ's); a code in the file name; a close name; the file name.
+    """
+    names = registry.names
     for kind, text in hints:
         code = text.upper().replace(" ", "")
         if kind == "code" and code in names:
@@ -123,18 +208,34 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
         found = match_name(text, names)
         if found.how == "exact":
             return found
+        if found.how == "ambiguous":
+            return _settle_by_parent(text, name_hints, registry) or found
     in_stem = sorted({t.upper() for t in _CODE.findall(file_stem)} & names.keys(), key=len)
     if in_stem:
         return UnitMatch(in_stem[-1], "code")
-    tried = []
-    for text in name_hints or [file_stem]:
+    for text in name_hints:
         found = match_name(text, names)
-        if found.how in ("fuzzy", "ambiguous"):
+        if found.how == "fuzzy":
             return found
-        tried.append(f"«{text}»")
+    by_file = _from_file_name(file_stem, names)
+    if by_file.code:
+        return by_file
     if not name_hints:
         return UnitMatch(None, "none", f"tên tệp «{file_stem}», tiêu đề không ghi tên đơn vị")
-    return UnitMatch(None, "none", "tiêu đề ghi " + ", ".join(tried))
+    return UnitMatch(None, "none", "tiêu đề ghi " + ", ".join(f"«{t}»" for t in name_hints))
+
+
+def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> UnitMatch | None:
+    """"Chi bộ ấp 3" exists under many Đảng bộ: the superior named in the title decides."""
+    target = unit_key(text)
+    same = [c for c, n in registry.names.items() if unit_key(n) == target]
+    for other in hints:
+        parent = match_name(other, registry.names)
+        if parent.how == "exact":
+            children = [c for c in same if registry.records[c]["parent_code"] == parent.code]
+            if len(children) == 1:
+                return UnitMatch(children[0], "exact")
+    return None
 
 
 def match_cells(names: list[object], children: pd.DataFrame) -> list[UnitMatch]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,8 +56,26 @@ class RunSummary:
     periods: list[str]
 
 
-def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path]], list[dict]]:
-    """Files to clean as (period, path), and log rows for what lies outside period folders.
+# Files the operating system leaves in folders: never reports, never errors.
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path relative to the raw folder, as text that can be written to UTF-8 tables.
+
+    A name copied from an old Windows machine may not be UTF-8; it is read as Vietnamese
+    Windows-1258 instead of stopping the run.
+    """
+    rel = path.relative_to(root).as_posix()
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("cp1258", errors="replace")
+
+
+def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]:
+    """Files to clean as (period, path, shown path), and log rows for everything else.
 
     Dot-files and dot-folders (such as the sample's .ground_truth) are not inputs.
     """
@@ -67,31 +86,66 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path]], list[dict]]:
         entries = sorted(raw_dir.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         raise RawFolderError(f"Không đọc được thư mục {raw_dir}: {exc}") from exc
+
+    def note(code: str, period: str, path: Path, detail: str = "") -> None:
+        notes.append(word_problem(Problem(code, detail=detail), period,
+                                  display_path(path, raw_dir)))
+
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir() and is_period_id(entry.name):
-            files = sorted((p for p in entry.rglob("*") if p.is_file()),
-                           key=lambda p: p.relative_to(raw_dir).as_posix())
-            inputs += [(entry.name, p) for p in files
-                       if not any(part.startswith(".") for part in p.relative_to(entry).parts)]
+            files = sorted(
+                (p for p in entry.rglob("*") if not p.is_dir()
+                 and not any(part.startswith(".") for part in p.relative_to(entry).parts)),
+                key=lambda p: os.fsencode(p.relative_to(raw_dir).as_posix()),
+            )
+            for path in files:
+                if path.name.lower() in SYSTEM_FILES:
+                    note("file_system", entry.name, path)
+                elif path.name.startswith("~$"):
+                    note("file_temporary", entry.name, path)
+                else:
+                    inputs.append((entry.name, path, display_path(path, raw_dir)))
         elif entry.is_dir():
-            notes.append(word_problem(Problem("folder_not_period", detail=entry.name), "",
-                                      entry.name + "/"))
+            note("folder_not_period", "", entry, entry.name)
+        elif entry.name.startswith("~$"):
+            note("file_temporary", "", entry)
+        elif entry.name.lower() in SYSTEM_FILES:
+            note("file_system", "", entry)
         elif entry.name != REGISTRY_FILE_NAME:
-            notes.append(word_problem(Problem("file_outside_period"), "", entry.name))
+            note("file_outside_period", "", entry)
     return inputs, notes
 
 
 def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
                settings: Settings) -> FileResult:
-    """Clean one file completely; never raises for a bad file."""
-    data = path.read_bytes()
+    """Clean one file completely; never raises, whatever the file holds."""
     submission = {
-        "period": period, "source_file": rel, "sha256": hashlib.sha256(data).hexdigest(),
-        "file_format": path.suffix.lower().lstrip("."), "status": "quarantined",
-        "deadline": settings.deadline(period),
+        "period": period, "source_file": rel, "file_format": path.suffix.lower().lstrip("."),
+        "status": "quarantined", "deadline": settings.deadline(period),
     }
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        submission["status_reason"] = "file_unreadable"
+        return FileResult(submission, problems=[Problem("file_unreadable",
+                                                        detail=exc.strerror or str(exc))])
+    submission["sha256"] = hashlib.sha256(data).hexdigest()
+    try:
+        return _clean_bytes(period, path, data, rel, registry, submission)
+    except Exception as exc:  # a file must never stop the run: quarantine it and go on
+        log.debug("lỗi không lường trước khi đọc %s", rel, exc_info=True)
+        for key in ("unit_code", "unit_name", "report_date", "on_time"):
+            submission.pop(key, None)
+        submission["status"] = "quarantined"
+        submission["status_reason"] = "file_internal_error"
+        return FileResult(submission, problems=[Problem("file_internal_error",
+                                                        detail=type(exc).__name__)])
+
+
+def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: RegistryIndex,
+                 submission: dict) -> FileResult:
     result = FileResult(submission)
 
     def quarantine(code: str, detail: str = "") -> FileResult:
@@ -110,15 +164,17 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
     submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):
         return quarantine("file_no_summary")
-    found = match_report_unit(unit_hints(raw), path.stem, registry.names)
+    found = match_report_unit(unit_hints(raw), path.stem, registry)
     if found.code is None:
         return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
                           found.detail)
     unit = registry.records[found.code]
     submission["unit_code"] = found.code
     submission["unit_name"] = unit["unit_name"]
-    if found.how == "fuzzy":
+    if found.how in ("fuzzy", "filename"):
         result.problems.append(Problem("unit_fuzzy_match", detail=found.detail))
+    if not unit["unit_type"]:
+        return quarantine("unit_type_unknown", f"{unit['unit_name']} ({found.code})")
     if unit["unit_type"] not in GRASSROOTS:
         return quarantine("unit_not_grassroots", f"{unit['unit_name']} ({found.code})")
     if raw.stated_period and raw.stated_period != period:
@@ -147,6 +203,7 @@ def _check_report_date(raw, period: str, submission: dict, problems: list[Proble
         sheet, cell = raw.report_date_cell or ("", "")
         problems.append(Problem("report_date_implausible", sheet, cell, raw=date.isoformat(),
                                 detail=date.isoformat()))
+        return  # a date that cannot be the report's says nothing about being on time
     submission["on_time"] = date.isoformat() <= submission["deadline"]
 
 
@@ -170,7 +227,8 @@ def resolve_duplicates(results: list[FileResult]) -> None:
                 res.submission["status"] = "superseded"
                 res.submission["status_reason"] = "duplicate_submission"
             res.problems.append(Problem("duplicate_submission", detail=(
-                f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất)"
+                f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất;"
+                " cùng ngày hoặc không ghi ngày thì bản có tên tệp đứng sau)"
             )))
 
 
@@ -210,11 +268,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
     show = sys.stderr.isatty() if progress is None else progress
     results = []
-    for period, path in tqdm(inputs, desc="Đọc tệp", unit="tệp", disable=not show):
-        rel = path.relative_to(raw_dir).as_posix()
-        if path.name.startswith("~$"):
-            notes.append(word_problem(Problem("file_temporary"), period, rel))
-            continue
+    for period, path, rel in tqdm(inputs, desc="Đọc tệp", unit="tệp", disable=not show):
         log.debug("đọc %s", rel)
         results.append(clean_file(period, path, rel, registry, settings))
     resolve_duplicates(results)
@@ -226,7 +280,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
         superseded=statuses.count("superseded"), errors=severities.count("error"),
         warnings=severities.count("warning"), out_dir=out_dir,
-        periods=sorted({p for p, _ in inputs}),
+        periods=sorted({p for p, _, _ in inputs}),
     )
 
 

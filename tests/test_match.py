@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from lib03.match import cell_key, match_cells, match_name, match_report_unit, unit_key
+from lib03.registry import index_registry
 
 UNITS = pd.DataFrame({
     "unit_code": ["DB01", "DB01-01", "DB01-03", "DB01-13", "DB01-09", "DB02", "CB01"],
@@ -11,7 +12,11 @@ UNITS = pd.DataFrame({
                   "Chi bộ ấp Phước Lợi", "Đảng bộ xã Tân Phước", "Chi bộ Trường THCS Tân Phú"],
 })
 CHILDREN = UNITS[UNITS["unit_code"].str.startswith("DB01-")]
-NAMES = dict(zip(UNITS["unit_code"], UNITS["unit_name"], strict=True))
+UNITS["unit_type"] = ["dang_bo_co_so", "chi_bo_truc_thuoc", "chi_bo_truc_thuoc",
+                      "chi_bo_truc_thuoc", "chi_bo_truc_thuoc", "dang_bo_co_so", "chi_bo_co_so"]
+UNITS["parent_code"] = [None, "DB01", "DB01", "DB01", "DB01", None, None]
+UNITS["active"] = 1
+REGISTRY = index_registry(UNITS)
 
 
 @pytest.mark.parametrize("typed", ["CB ấp 3", "Chi bo Ap 3", "Chi bộ Ấp 03", "ấp 3", "CHI BỘ ẤP 3"])
@@ -40,22 +45,53 @@ def test_unrelated_name_is_not_guessed():
 def test_close_candidates_are_ambiguous_not_guessed():
     cands = {"X1": "Chi bộ ấp Tân Hòa", "X2": "Chi bộ ấp Tân Hoà A"}
     assert match_name("Chi bộ ấp Tân Hoà", cands, cell_key).code == "X1"
+    twins = {"X1": "Chi bộ ấp Tân Hòa", "X2": "Chi bộ Ấp Tân Hoà"}
+    found = match_name("CB ấp Tân Hòa", twins, cell_key)
+    assert found.code is None and found.how == "ambiguous" and "X1" in found.detail
     found = match_name("Chi bộ ấp Tân Hòa B", {"X1": "Chi bộ ấp Tân Hòa A",
                                                "X2": "Chi bộ ấp Tân Hòa C"}, cell_key)
-    assert found.code is None and found.how == "ambiguous"
+    assert found.code is None
+
+
+@pytest.mark.parametrize("typed, registry_name", [
+    ("Chi bộ Trường THPT Tân Phú", "Chi bộ Trường THCS Tân Phú"),
+    ("Chi bộ Trường TH Tân Phú", "Chi bộ Trường THCS Tân Phú"),
+    ("Đảng bộ xã Phước Hòa Tây", "Đảng bộ xã Phước Hòa"),
+    ("Đảng bộ xã Tân Phước", "Đảng bộ xã Tân Phú"),
+])
+def test_a_different_word_is_a_different_unit(typed, registry_name):
+    assert match_name(typed, {"U1": registry_name}).code is None
+
+
+def test_level_word_may_be_left_out():
+    assert match_name("ĐẢNG ỦY XÃ MỸ LỘC", {"U1": "Đảng bộ Mỹ Lộc"}).how == "exact"
+    assert match_name("ĐU TT Mẫu Sơn", {"U1": "Đảng bộ thị trấn Mẫu Sơn"}).how == "exact"
+
+
+def test_cell_heading_under_its_dang_bo_is_the_cell():
+    # Title block: "ĐẢNG BỘ XÃ TÂN PHÚ" above "CHI BỘ ẤP 3" — the sender is the lower line.
+    hints = [("name", "CHI BỘ ẤP 3"), ("name", "ĐẢNG BỘ XÃ TÂN PHÚ")]
+    assert match_report_unit(hints, "bc", REGISTRY).code == "DB01-03"
+
+
+def test_unit_named_only_in_the_file_name():
+    found = match_report_unit([], "bao cao CT03 Tan Phuoc 6T dau nam", REGISTRY)
+    assert (found.code, found.how) == ("DB02", "filename")
+    assert match_report_unit([], "bao cao Truong THCS Tan Phu", REGISTRY).code == "CB01"
+    assert match_report_unit([], "bao cao tong hop", REGISTRY).code is None
 
 
 def test_committee_title_matches_organisation():
     assert unit_key("ĐẢNG ỦY XÃ TÂN PHÚ") == unit_key("Đảng bộ xã Tân Phú")
-    found = match_report_unit([("name", "ĐẢNG ỦY XÃ TÂN PHÚ")], "bao cao", NAMES)
+    found = match_report_unit([("name", "ĐẢNG ỦY XÃ TÂN PHÚ")], "bao cao", REGISTRY)
     assert (found.code, found.how) == ("DB01", "exact")
 
 
 def test_report_unit_order_of_evidence():
     # A stated code wins over everything; a code in the file name over a fuzzy name.
     assert match_report_unit([("code", "cb01"), ("name", "Đảng bộ xã Tân Phú")], "x",
-                             NAMES).code == "CB01"
-    assert match_report_unit([], "DB02_bao_cao_6T", NAMES).code == "DB02"
-    assert match_report_unit([], "DB01-03 bao cao", NAMES).code == "DB01-03"
-    unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", NAMES)
+                             REGISTRY).code == "CB01"
+    assert match_report_unit([], "DB02_bao_cao_6T", REGISTRY).code == "DB02"
+    assert match_report_unit([], "DB01-03 bao cao", REGISTRY).code == "DB01-03"
+    unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", REGISTRY)
     assert unknown.code is None and unknown.how == "none"
