@@ -23,7 +23,7 @@ from lib03.parse import (
 )
 from lib03.quality import Problem
 from lib03.read import Book, Grid, cell_address
-from lib03.text import clean_text, fold_key
+from lib03.text import clean_text, fold_key, has_words, strip_diacritics
 
 # What a table needs before it is believed to be one.
 REQUIRED = {
@@ -40,6 +40,11 @@ _SIGNATURE_WORDS = ("t m", "tm", "bi thu", "pho bi thu", "noi nhan", "nguoi lap"
                     "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich",
                     "da ky", "ky ten", "ky ghi ro ho ten")
 _TOTAL_WORDS = ("cong", "tong cong", "tong", "ca ky", "luy ke", "6 thang", "sau thang", "ca nam")
+# A cell that is nothing but a date ("20/6/2014", "ngày 20 tháng 6 năm 2014"), as opposed
+# to a sentence holding one ("Phước Hòa, ngày 25 tháng 6 năm 2014" is a signature line).
+_DATE_ONLY = re.compile(
+    r"(?:ngay\s*)?\d{1,2}\s*(?:[-/.]|thang)\s*\d{1,2}(?:\s*(?:[-/.]|nam)\s*\d{2,4})?"
+)
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 
 
@@ -152,10 +157,13 @@ def find_header_row(grid: Grid, start: int = 0) -> Table | None:
         two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
         best, best_rank = None, None
         for kind in REQUIRED:
+            below = map_columns(kind, _header_texts(grid, r + 1, False)) if two_ok else {}
             for two in (False, True) if two_ok else (False,):
                 texts = _header_texts(grid, r, two)
                 cols = map_columns(kind, texts)
                 named = len(cols)
+                if two and named <= len(below):
+                    continue  # the row below is the header by itself; this row is a title
                 if kind == "summary" and "label" in cols:
                     _settle_label_column(grid, r + two, cols)
                     if "value" not in cols:
@@ -245,7 +253,7 @@ def _is_data_value(value: object) -> bool:
     if _is_signature(_text(value)):
         return False
     return (parse_count(value).value is not None or parse_mark(value).value is not None
-            or parse_date(value).value is not None)
+            or _DATE_ONLY.fullmatch(_folded_keep_digits(_text(value))) is not None)
 
 
 def _is_total(text: str) -> bool:
@@ -439,29 +447,58 @@ def _row_text(grid: Grid, r: int) -> str:
     return " | ".join(str(v) for v in grid.rows[r] if not is_blank(v))[:200]
 
 
+# A date next to these words is another document's or the data's cut-off, not the report's.
+_OTHER_DATES = ("chi thi", "nghi quyet", "ke hoach", "huong dan", "quyet dinh", "cong van",
+                "thong bao", "ban hanh", "so lieu", "tinh den", "tinh tu", "den ngay", "tu ngay",
+                "thoi diem", "han nop")
+# "Tân Phú, ngày 18 tháng 6 năm 2014", "Mỹ Lộc, 16-06-2014", "Ngày 18/6/2014".
+_PLACE_DATE = re.compile(r"^(?:[^,]{2,60},\s*)?(?:ngay\b|\d{1,2}\s*[-/.]\s*\d)")
+
+
 def _find_title_facts(report: RawReport) -> None:
+    """The period stated in the title, and the report date.
+
+    The period is read from the title block only (above the tables): a note below such
+    as "so với 6 tháng cuối năm 2013" is a comparison. The report date is an explicit
+    "Ngày báo cáo", else the place-and-date line; dates of directives and data cut-offs
+    ("số liệu tính đến ngày …") are never taken for it.
+    """
     summary_sheets = {t.sheet for t in report.tables if t.kind == "summary"}
     texts = sorted(
         report.texts, key=lambda t: (t.sheet not in summary_sheets, not t.above_table)
     )
     for t in texts:
-        report.stated_period = parse_period(t.text)
-        if report.stated_period:
+        if t.above_table and (period := parse_period(t.text)):
+            report.stated_period = period
             break
     dated: list[tuple[int, TitleText, dt.date]] = []
+    undated: TitleText | None = None
     for rank, t in enumerate(texts):
-        words = fold_key(t.text, numbering=False).split()
-        if words[:3] == ["ngay", "bao", "cao"]:
+        key = fold_key(t.text, numbering=False)
+        if key.startswith("ngay bao cao"):
             found = find_date_in_text(t.text) or _date_right_of(report, t)
             if found:
                 dated.append((-1, t, found))  # an explicit "Ngày báo cáo" wins
-        elif "ngay" in words:
+            continue
+        if any(has_words(key, w) for w in _OTHER_DATES):
+            continue
+        if _PLACE_DATE.match(_folded_keep_digits(t.text)):
             found = find_date_in_text(t.text)
             if found:
                 dated.append((rank, t, found))
+            elif undated is None and has_words(key, "thang"):
+                undated = t  # "ngày … tháng 12 năm 2014" with the day left blank
     if dated:
         _, t, report.report_date = min(dated, key=lambda d: d[0])
         report.report_date_cell = (t.sheet, cell_address(t.row, t.col))
+    elif undated is not None:
+        report.problems.append(Problem("report_date_unparseable", undated.sheet,
+                                       cell_address(undated.row, undated.col),
+                                       raw=undated.text))
+
+
+def _folded_keep_digits(text: str) -> str:
+    return strip_diacritics(text).lower().replace("đ", "d").strip()
 
 
 def _date_right_of(report: RawReport, t: TitleText) -> dt.date | None:

@@ -35,8 +35,16 @@ _CELL_PREFIX = re.compile(r"^(?:chi bo|dang bo)\s+")
 _LEVEL_WORDS = ("xa", "phuong", "thi tran")
 _GENERIC_WORDS = ("dang bo", "chi bo", "co so", "truc thuoc") + _LEVEL_WORDS
 # File names carry these words besides the unit's name.
-_FILE_WORDS = ("bao cao", "bc", "ct", "ct03", "chi thi", "03", "6t", "6 thang", "sau thang",
-               "dau nam", "cuoi nam", "nam", "ky", "h1", "h2", "ban sua", "moi", "lan")
+_FILE_WORDS_RAW = ("bao cao", "bc", "ct", "ct03", "chi thi", "03", "6t", "6 thang", "sau thang",
+               "dau nam", "cuoi nam", "nam", "ky", "h1", "h2", "ban sua", "sua", "moi", "lan",
+               "gui lai", "final", "so", "tong hop", "ket qua")
+
+
+@lru_cache(maxsize=1)
+def _file_words() -> tuple[str, ...]:
+    # Folded like the file name itself ("CT03" folds to "ct3"); longest first.
+    return tuple(sorted({fold_key(w, numbering=False) for w in _FILE_WORDS_RAW}, key=len,
+                        reverse=True))
 
 
 @dataclass(frozen=True)
@@ -177,17 +185,31 @@ def _list(codes: list[str], candidates: dict[str, str]) -> str:
 
 
 def _from_file_name(stem: str, names: dict[str, str]) -> UnitMatch:
-    """A unit named only by its file ("bao cao Tan Phuoc.xlsx"): the longest distinctive
-    name that stands whole in the file name, if exactly one unit has it."""
-    words = _drop(fold_key(stem, numbering=False), _FILE_WORDS)
-    found = [(code, d) for code, name in names.items()
-             if (d := distinctive_key(name)) and has_words(words, d)]
-    # "tan hoa" inside "tan hoa dong" is the same place named shorter: keep the longer one.
-    found = [(c, d) for c, d in found if not any(d != o and has_words(o, d) for _, o in found)]
-    if len({d for _, d in found}) == 1 and len(found) == 1:
-        code = found[0][0]
+    """A unit named only by its file ("bao cao Tan Phuoc.xlsx"): accepted when exactly one
+    unit's distinctive name stands whole in the file name and nothing else is left over
+    ("CB THPT Tan Phu" leaves "thpt": not the Đảng bộ xã Tân Phú)."""
+    stem_key = unit_key(stem)
+    words = _drop(fold_key(stem, numbering=False), _file_words())
+    found = []
+    for code, name in names.items():
+        distinct = distinctive_key(name)
+        if not distinct or not has_words(words, distinct):
+            continue
+        left = _drop(_drop(words, (distinct,)), _GENERIC_WORDS).split()
+        if all(w.isdigit() for w in left) and _kind_agrees(stem_key, unit_key(name)):
+            found.append(code)
+    if len(found) == 1:
+        code = found[0]
         return UnitMatch(code, "filename", f"tên tệp «{stem}» → {names[code]} ({code})")
     return UnitMatch(None, "none")
+
+
+def _kind_agrees(stem_key: str, name_key: str) -> bool:
+    """A file name that says "chi bộ" is no Đảng bộ's report, and the other way round."""
+    for kind, other in (("chi bo", "dang bo"), ("dang bo", "chi bo")):
+        if has_words(stem_key, kind) and name_key.startswith(other):
+            return False
+    return True
 
 
 def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
@@ -217,10 +239,10 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
         found = match_name(text, names)
         if found.how == "fuzzy":
             return found
-    by_file = _from_file_name(file_stem, names)
-    if by_file.code:
-        return by_file
-    if not name_hints:
+    if not name_hints:  # a title that names a unit we cannot find is not overruled by a file name
+        by_file = _from_file_name(file_stem, names)
+        if by_file.code:
+            return by_file
         return UnitMatch(None, "none", f"tên tệp «{file_stem}», tiêu đề không ghi tên đơn vị")
     return UnitMatch(None, "none", "tiêu đề ghi " + ", ".join(f"«{t}»" for t in name_hints))
 

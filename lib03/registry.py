@@ -12,10 +12,10 @@ import pandas as pd
 from lib03.clean import Table, map_columns
 from lib03.config import TABLES_DIR
 from lib03.errors import RegistryError, WorkbookError
-from lib03.parse import is_blank, parse_count, parse_mark
+from lib03.parse import is_blank, parse_count
 from lib03.quality import Problem, codes
 from lib03.read import cell_address, read_workbook
-from lib03.text import clean_text, fold_key
+from lib03.text import clean_text, fold_key, has_words
 from lib03.vocab import Term, _term
 
 UNIT_COLUMNS = [
@@ -30,6 +30,27 @@ def unit_types() -> tuple[Term, ...]:
     with open(TABLES_DIR / "unit_types.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     return tuple(_term(r | {"scope": "", "kind": "text"}, "unit_type") for r in rows)
+
+
+_TYPE_LABELS = {"dang_bo_co_so": "Đảng bộ cơ sở", "chi_bo_co_so": "Chi bộ cơ sở",
+                "chi_bo_truc_thuoc": "Chi bộ trực thuộc"}
+
+
+def _infer_unit_type(text: object, name: str, parent: str | None) -> str | None:
+    """"Loại" says only "Chi bộ" (or is blank): a chi bộ with a superior in the registry is a
+    chi bộ trực thuộc, one without is a chi bộ cơ sở; likewise for a Đảng bộ.
+
+    >>> _infer_unit_type("Chi bộ", "Chi bộ Kho bạc", None)
+    'chi_bo_co_so'
+    >>> _infer_unit_type("", "Chi bộ ấp 1", "DB01")
+    'chi_bo_truc_thuoc'
+    """
+    key = fold_key(f"{clean_text(text)} {name}", numbering=False)
+    if has_words(key, "chi bo"):
+        return "chi_bo_truc_thuoc" if parent else "chi_bo_co_so"
+    if has_words(key, "dang bo") and not parent:
+        return "dang_bo_co_so"
+    return None
 
 
 def parse_unit_type(text: object) -> str | None:
@@ -61,9 +82,39 @@ def index_registry(units: pd.DataFrame) -> RegistryIndex:
     return RegistryIndex(
         units=units,
         names=dict(zip(units["unit_code"], units["unit_name"], strict=True)),
-        records={r["unit_code"]: r for r in units.to_dict("records")},
+        # Missing values as None, not NaN (which is truthy and equals nothing).
+        records={r["unit_code"]: {k: None if pd.isna(v) else v for k, v in r.items()}
+                 for r in units.to_dict("records")},
         children={code: group for code, group in cells.groupby("parent_code", sort=True)},
     )
+
+
+_INACTIVE_WORDS = ("khong", "k", "0", "giai the", "sap nhap", "ngung", "het", "no", "false",
+                   "chuyen di", "da giai the")
+_ACTIVE_WORDS = ("co", "x", "1", "con", "hoat dong", "yes", "true", "con hoat dong")
+
+
+def parse_active(value: object) -> bool | None:
+    """Read the "Còn hoạt động" cell; blank means active, unknown words give None.
+
+    >>> [parse_active(v) for v in ("Có", "Không", "Đã giải thể", "Sáp nhập", None, 1, "?")]
+    [True, False, False, False, True, True, None]
+    """
+    if is_blank(value):
+        return True
+    key = fold_key(_code_text(value), numbering=False)
+    if any(has_words(key, w) for w in _INACTIVE_WORDS):
+        return False
+    if any(has_words(key, w) for w in _ACTIVE_WORDS):
+        return True
+    return None
+
+
+def _code_text(value: object) -> str:
+    """A code cell as text: a code typed as a number (1, 101.0) reads as "1", "101"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
 
 
 def _find_registry_table(book) -> tuple[object, Table] | None:
@@ -102,27 +153,33 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         def get(name: str, r: int = r) -> object:
             return grid.value(r, cols[name]) if name in cols else None
 
-        code = clean_text(get("unit_code")).upper().replace(" ", "")
+        code = _code_text(get("unit_code")).upper().replace(" ", "")
         name = clean_text(get("unit_name"))
-        where = f"{path.name}!{grid.name}!{cell_address(r, 0)}"
+        code_cell = cell_address(r, cols["unit_code"])
+        where = f"{path.name}!{grid.name}!{code_cell}"
         if not code or not name:
-            problems.append(Problem("registry_row_invalid", grid.name, cell_address(r, 0),
+            problems.append(Problem("registry_row_invalid", grid.name, code_cell,
                                     raw=" | ".join(str(v) for v in row if not is_blank(v)),
                                     detail=f"hàng {r + 1}"))
             continue
         if code in seen:
-            problems.append(Problem("registry_duplicate_code", grid.name, cell_address(r, 0),
+            problems.append(Problem("registry_duplicate_code", grid.name, code_cell,
                                     raw=code, detail=code))
             continue
         seen.add(code)
         unit_type = parse_unit_type(get("unit_type"))
+        parent = _code_text(get("parent_code")).upper().replace(" ", "") or None
         if unit_type is None:
-            problems.append(Problem("registry_value_invalid", grid.name,
-                                    cell_address(r, cols["unit_type"]), raw=get("unit_type"),
-                                    detail=f"Loại đơn vị của {code}"))
+            unit_type = _infer_unit_type(get("unit_type"), name, parent)
+            problems.append(Problem(
+                "registry_type_inferred" if unit_type else "registry_value_invalid",
+                grid.name, cell_address(r, cols["unit_type"]), raw=get("unit_type"),
+                detail=f"Loại đơn vị của {code}" + (
+                    f": hiểu là {_TYPE_LABELS[unit_type]}" if unit_type else ""),
+            ))
         members = parse_count(get("members_ref")) if "members_ref" in cols else None
         active_raw = get("active")
-        active = True if is_blank(active_raw) else parse_mark(active_raw).value
+        active = parse_active(active_raw)
         if active is None:
             problems.append(Problem("registry_value_invalid", grid.name,
                                     cell_address(r, cols["active"]), raw=active_raw,
@@ -132,7 +189,7 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             "unit_code": code,
             "unit_name": name,
             "unit_type": unit_type,
-            "parent_code": clean_text(get("parent_code")).upper().replace(" ", "") or None,
+            "parent_code": parent,
             "sector": clean_text(get("sector")) or None,
             "members_ref": members.value if members else None,
             "active": int(bool(active)),

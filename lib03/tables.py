@@ -88,6 +88,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); outputs are shared like any saved file.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -98,14 +100,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write every table as `<name>.csv` under out_dir; returns the paths written."""
-    written = []
-    for name, frame in tables.items():
-        path = out_dir / f"{name}.csv"
-        write_atomic(path, to_csv_bytes(frame, COLUMNS[name]))
-        written.append(path)
-    return written
+    """Write every table as `<name>.csv` under out_dir; returns the paths written.
+
+    Every table is rendered before the first is written, so a table that cannot be rendered
+    leaves the previous outputs as they were rather than a mix of old and new.
+    """
+    rendered = {out_dir / f"{name}.csv": to_csv_bytes(frame, COLUMNS[name])
+                for name, frame in tables.items()}
+    for path, data in rendered.items():
+        write_atomic(path, data)
+    return list(rendered)
 
 
 def read_table(path: Path) -> pd.DataFrame:

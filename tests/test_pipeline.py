@@ -1,7 +1,9 @@
 """The whole clean run on small hand-made folders: outputs, statuses, log, raw untouched."""
 
 import hashlib
+import os
 
+import openpyxl
 import pandas as pd
 from builders import write_report
 
@@ -95,3 +97,34 @@ def test_raw_is_untouched_and_outputs_are_byte_identical(raw_dir, tmp_path):
     log = pd.read_csv(tmp_path / "o1" / "quality_log.csv", encoding="utf-8-sig")
     assert "folder_not_period" in set(log["code"])
     assert (tmp_path / "o1" / "units.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_folder_oddities_are_logged_not_fatal(raw_dir, tmp_path):
+    period = raw_dir / "2014-H1"
+    write_report(period / "good.xlsx")
+    (period / "Thumbs.db").write_bytes(b"\x00" * 10)
+    (period / "~$good.xlsx").write_bytes(b"lock")
+    (period / "gone.xlsx").symlink_to(period / "nowhere.xlsx")
+    odd = os.fsdecode(b"B\xe1o c\xe1o T\xe2n Ph\xfa.xlsx")  # a Windows-1258 name
+    write_report(period / odd)
+    summary, t = _run(raw_dir, tmp_path)
+    log = t["quality_log"]
+    codes = dict(zip(log["source_file"], log["code"], strict=True))
+    assert codes["2014-H1/Thumbs.db"] == "file_system"
+    assert codes["2014-H1/~$good.xlsx"] == "file_temporary"
+    subs = t["submissions"].set_index("source_file")
+    assert subs.loc["2014-H1/gone.xlsx", "status_reason"] == "file_unreadable"
+    assert subs.loc["2014-H1/Báo cáo Tân Phú.xlsx", "status"] in ("ok", "superseded")
+    assert summary.files == 3
+
+
+def test_a_cell_heading_its_report_is_not_its_dang_bo(raw_dir, tmp_path):
+    path = raw_dir / "2014-H1" / "chi bo ap 3.xlsx"
+    write_report(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Tổng hợp"]
+    ws["A1"], ws["A2"] = "ĐẢNG BỘ XÃ TÂN PHÚ", "CHI BỘ ẤP 3"
+    wb.save(path)
+    _, t = _run(raw_dir, tmp_path)
+    sub = t["submissions"].iloc[0]
+    assert (sub["unit_code"], sub["status_reason"]) == ("DB01-03", "unit_not_grassroots")

@@ -1,0 +1,47 @@
+"""The unit registry as analysts keep it: title rows, spelling variants, typed numbers."""
+
+import openpyxl
+
+from lib03.registry import index_registry, read_registry
+
+
+def _registry(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH MỤC TỔ CHỨC CƠ SỞ ĐẢNG"])
+    ws.append(["(cập nhật đến 31/12/2013)"])
+    ws.append(["STT", "Mã ĐV", "Tên đơn vị", "Loại", "Cấp trên", "Khối", "Số đảng viên",
+               "Còn hoạt động"])
+    for i, row in enumerate(rows, 1):
+        ws.append([i, *row])
+    wb.save(path)
+
+
+def test_registry_variants(tmp_path):
+    path = tmp_path / "danh_muc_don_vi.xlsx"
+    _registry(path, [
+        ["db01", "Đảng bộ xã Tân Phú", "ĐB cơ sở", "", "Xã, thị trấn", "253", "Có"],
+        ["DB01 - 01", "Chi bộ ấp 1", "Chi bộ trực thuộc", "db01", "Xã, thị trấn", 40, "x"],
+        ["CB03", "Chi bộ Công an huyện", "Chi bộ cơ sở trực thuộc Huyện ủy", "",
+         "Lực lượng vũ trang", 30, "Có"],
+        [101.0, "Chi bộ Trường THCS Tân Phú", "Chi bộ cơ sở", None, "Cơ quan", 12, None],
+        ["DB08", "Đảng bộ xã Hòa Lợi", "Đảng bộ cơ sở", "", "Xã, thị trấn", 90, "Đã giải thể"],
+        ["DB08", "Đảng bộ xã Hòa Lợi (trùng)", "Đảng bộ cơ sở", "", "", 90, "Có"],
+        ["", "Chi bộ không mã", "Chi bộ cơ sở", "", "", 5, "Có"],
+        ["CB09", "Chi bộ Kho bạc", "Chi bộ", "", "Cơ quan", 7, "Có"],
+    ])
+    units, problems = read_registry(path)
+    u = units.set_index("unit_code")
+    assert list(u.index) == ["101", "CB03", "CB09", "DB01", "DB01-01", "DB08"]
+    assert u.loc["DB01", "unit_type"] == "dang_bo_co_so"
+    assert u.loc["DB01", "members_ref"] == 253
+    assert u.loc["DB01-01", "parent_code"] == "DB01"
+    assert u.loc["CB03", "unit_type"] == "chi_bo_co_so"  # "cơ sở" beats "trực thuộc Huyện ủy"
+    assert u.loc["101", "active"] == 1  # blank means active
+    assert u.loc["DB08", "active"] == 0  # "Đã giải thể" is not "Đã" = yes
+    # "Chi bộ" alone with no superior is a chi bộ cơ sở, said so in the log.
+    assert u.loc["CB09", "unit_type"] == "chi_bo_co_so"
+    assert index_registry(units).records["101"]["parent_code"] is None
+    codes = sorted((p.code, p.cell) for p in problems)
+    assert codes == [("registry_duplicate_code", "B9"), ("registry_row_invalid", "B10"),
+                     ("registry_type_inferred", "D11")]

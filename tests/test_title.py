@@ -1,0 +1,62 @@
+"""What the title block says: the unit, the period and the report date."""
+
+import datetime as dt
+
+from lib03.clean import extract_report, unit_hints
+from lib03.read import Book, Grid
+
+HEADER = ["STT", "Nội dung (chỉ tiêu)", "Số lượng", "Ghi chú"]
+BODY = [[1, "Tổng số đảng viên", 120, ""], [2, "Số tập thể đã đăng ký", 5, ""]]
+
+
+def _report(above, below=()):
+    rows = [list(r) + [""] * (4 - len(r)) for r in above] + [HEADER] + BODY
+    rows += [list(r) + [""] * (4 - len(r)) for r in below]
+    return extract_report(Book(path=None, fmt="xlsx", sheets=[Grid("Tổng hợp", rows)]))
+
+
+def test_place_and_date_line():
+    raw = _report([["ĐẢNG ỦY XÃ TÂN PHÚ", "", "", "Tân Phú, ngày 18 tháng 6 năm 2014"]])
+    assert raw.report_date == dt.date(2014, 6, 18)
+    assert raw.report_date_cell == ("Tổng hợp", "D1")
+
+
+def test_place_and_date_without_the_word_ngay():
+    assert _report([["", "", "", "Mỹ Lộc, 16-06-2014"]]).report_date == dt.date(2014, 6, 16)
+
+
+def test_directive_date_and_data_cut_off_are_not_the_report_date():
+    raw = _report(
+        [["Kết quả thực hiện Chỉ thị 03-CT/TW ngày 14/5/2011 6 tháng đầu năm 2014"],
+         ["(Số liệu tính đến ngày 31/5/2014)"]],
+        [[], ["", "", "Tân Phú, ngày 19 tháng 6 năm 2014"]],
+    )
+    assert raw.report_date == dt.date(2014, 6, 19)
+    assert raw.stated_period == "2014-H1"
+
+
+def test_blank_day_is_reported_not_replaced_by_a_note():
+    raw = _report([["", "", "", "Tân Phú, ngày    tháng 12 năm 2014"]],
+                  [[], ["(Số liệu tính đến ngày 30/11/2014)"]])
+    assert raw.report_date is None
+    assert [p.code for p in raw.problems if p.code.startswith("report_date")] == [
+        "report_date_unparseable"]
+
+
+def test_period_comes_from_the_title_not_a_comparison_below():
+    raw = _report([["Kết quả thực hiện Chỉ thị 03-CT/TW sáu tháng đầu năm"]],
+                  [[], ["Ghi chú: tăng so với 6 tháng cuối năm 2013"]])
+    assert raw.stated_period is None
+
+
+def test_signature_date_under_the_value_column_is_not_a_row():
+    raw = _report([], [[], ["", "", "Phước Hòa, ngày 25 tháng 6 năm 2014"], ["", "", "BÍ THƯ"]])
+    assert raw.report_date == dt.date(2014, 6, 25)
+    assert not [p for p in raw.problems if p.code == "row_unrecognised"]
+
+
+def test_unit_hints_lowest_organisation_line_first():
+    raw = _report([["ĐẢNG BỘ HUYỆN MẪU"], ["ĐẢNG BỘ XÃ TÂN PHÚ"], ["CHI BỘ ẤP 3"],
+                   ["Mã đơn vị:", "DB01-03"]])
+    assert unit_hints(raw) == [("code", "DB01-03"), ("name", "CHI BỘ ẤP 3"),
+                               ("name", "ĐẢNG BỘ XÃ TÂN PHÚ")]
