@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,17 @@ def display_path(path: Path, root: Path) -> str:
         return os.fsencode(rel).decode("cp1258", errors="replace")
 
 
+def period_of_folder(name: str) -> str | None:
+    """The period a folder stands for: "2014-H1", also typed "2014-h1", "2014 H1", "2014_H1".
+
+    >>> period_of_folder("2014-h1"), period_of_folder("2014 H2"), period_of_folder("moi nhan")
+    ('2014-H1', '2014-H2', None)
+    """
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[hH]\s*([12])", name.strip())
+    period = f"{m[1]}-H{m[2]}" if m else None
+    return period if period and is_period_id(period) else None
+
+
 def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]:
     """Files to clean as (period, path, shown path), and log rows for everything else.
 
@@ -94,7 +106,8 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir() and is_period_id(entry.name):
+        period = period_of_folder(entry.name) if entry.is_dir() else None
+        if period:
             files = sorted(
                 (p for p in entry.rglob("*") if not p.is_dir()
                  and not any(part.startswith(".") for part in p.relative_to(entry).parts)),
@@ -102,13 +115,14 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]
             )
             for path in files:
                 if path.name.lower() in SYSTEM_FILES:
-                    note("file_system", entry.name, path)
+                    note("file_system", period, path)
                 elif path.name.startswith("~$"):
-                    note("file_temporary", entry.name, path)
+                    note("file_temporary", period, path)
                 else:
-                    inputs.append((entry.name, path, display_path(path, raw_dir)))
+                    inputs.append((period, path, display_path(path, raw_dir)))
         elif entry.is_dir():
-            note("folder_not_period", "", entry, entry.name)
+            notes.append(word_problem(Problem("folder_not_period", detail=entry.name), "",
+                                      display_path(entry, raw_dir) + "/"))
         elif entry.name.startswith("~$"):
             note("file_temporary", "", entry)
         elif entry.name.lower() in SYSTEM_FILES:

@@ -46,7 +46,12 @@ def word_problem(problem: Problem, period: str, source_file: str) -> dict[str, s
     """
     entry = codes().get(problem.code)
     text = problem.message or (entry["message"].format(detail=problem.detail) if entry else "")
-    where = f"Tệp {source_file}" if source_file else "Dữ liệu"
+    if not source_file:
+        where = "Dữ liệu"
+    elif source_file.endswith("/"):
+        where = f"Thư mục {source_file}"
+    else:
+        where = f"Tệp {source_file}"
     if problem.sheet:
         where += f", trang «{problem.sheet}»"
     if problem.cell:

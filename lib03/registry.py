@@ -157,9 +157,11 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         name = clean_text(get("unit_name"))
         code_cell = cell_address(r, cols["unit_code"])
         where = f"{path.name}!{grid.name}!{code_cell}"
+        filled = [_code_text(v) for v in row if not is_blank(v)]
         if not code or not name:
-            problems.append(Problem("registry_row_invalid", grid.name, code_cell,
-                                    raw=" | ".join(str(v) for v in row if not is_blank(v)),
+            note = len(filled) == 1  # a note under the list, not a unit
+            problems.append(Problem("registry_note" if note else "registry_row_invalid",
+                                    grid.name, code_cell, raw=" | ".join(filled),
                                     detail=f"hàng {r + 1}"))
             continue
         if code in seen:
