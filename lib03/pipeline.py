@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from lib03.clean import extract_report, unit_hints
+from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError
 from lib03.match import match_report_unit
@@ -27,6 +27,7 @@ from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
 from lib03.tables import write_tables
+from lib03.title import unit_hints
 from lib03.validate import parse_report
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib03.clean import Table, map_columns
 from lib03.config import TABLES_DIR
 from lib03.errors import RegistryError, WorkbookError
+from lib03.layout import Table, map_columns
 from lib03.parse import is_blank, parse_count
 from lib03.quality import Problem, codes
 from lib03.read import cell_address, read_workbook
-from lib03.text import clean_text, fold_key, has_words
+from lib03.text import cell_text, clean_text, fold_key, has_words
 from lib03.vocab import Term, _term
 
 UNIT_COLUMNS = [
@@ -120,7 +120,7 @@ def _code_text(value: object) -> str:
 def _find_registry_table(book) -> tuple[object, Table] | None:
     for grid in book.sheets:
         for r, row in enumerate(grid.rows[:50]):
-            texts = [clean_text(v) if isinstance(v, str) else "" for v in row]
+            texts = [cell_text(v) for v in row]
             cols = map_columns("registry", texts)
             if {"unit_code", "unit_name", "unit_type"} <= cols.keys():
                 return grid, Table("registry", grid.name, r, cols)

@@ -43,6 +43,24 @@ def _clean_str(value: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def cell_text(value: object) -> str:
+    """Display text of a cell that holds text; numbers and dates are not text.
+
+    >>> cell_text(" Tháng  1 "), cell_text(12)
+    ('Tháng 1', '')
+    """
+    return clean_text(value) if isinstance(value, str) else ""
+
+
+def fold_plain(text: str) -> str:
+    """Lower case without diacritics, punctuation and digits kept (for dates and places).
+
+    >>> fold_plain("Mỹ Lộc, 16-06-2014")
+    'my loc, 16-06-2014'
+    """
+    return strip_diacritics(text).lower().strip()
+
+
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese tone and vowel marks; đ becomes d.
 

@@ -1,0 +1,174 @@
+"""Where the tables of a sheet are: header rows, column roles, the value column.
+
+A table is recognised by its header row — words that name known columns — never by the
+sheet's name or position. Headers may span two rows, sit under merged title cells, or name
+the value column in an unusual way; the checks here keep a data row from passing as a header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lib03 import vocab
+from lib03.parse import is_blank, parse_count, parse_mark
+from lib03.read import Grid
+from lib03.text import cell_text
+
+# What a table needs before it is believed to be one: required columns, the columns of which
+# some must be present, and how many of those.
+REQUIRED = {
+    "summary": (("label",), ("value",), 0),
+    "monthly": (("month",), ("cells_met", "content_hcm", "content_thrift", "review"), 2),
+    "inspection": (("cell_name",), ("inspected", "supervised"), 1),
+}
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
+
+
+@dataclass
+class Table:
+    kind: str
+    sheet: str
+    header_row: int  # the last row of the header (a header may span two rows)
+    columns: dict[str, int]
+    top: int = -1  # the first row of the header
+    rows: list[int] = field(default_factory=list)
+
+
+def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
+    """Column id → index for a header row of a table kind; the first column of a role wins.
+
+    >>> map_columns("summary", ["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Ghi chú"])
+    {'stt': 0, 'label': 1, 'value': 2, 'percent': 3, 'note': 4}
+    """
+    found: dict[str, int] = {}
+    for c, text in enumerate(texts):
+        col = vocab.match_column(kind, text) if text else None
+        if col and col not in found:
+            found[col] = c
+    return found
+
+
+def _satisfies(kind: str, cols: dict[str, int]) -> bool:
+    must, some, at_least = REQUIRED[kind]
+    return all(m in cols for m in must) and sum(s in cols for s in some) >= max(1, at_least)
+
+
+def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
+    top = [cell_text(v) for v in grid.rows[r]]
+    if not two_rows:
+        return top
+    below = [cell_text(v) for v in grid.value_row(r + 1)]
+    width = max(len(top), len(below))
+    top += [""] * (width - len(top))
+    below += [""] * (width - len(below))
+    merged, carry = [], ""
+    for t, b in zip(top, below, strict=True):
+        carry = t or (carry if b else "")
+        merged.append(f"{carry} {b}".strip() if b else t)
+    return merged
+
+
+def _looks_like_header(grid: Grid, r: int) -> bool:
+    """Headers are words: at least two text cells, and no numbers or tick marks."""
+    row = grid.rows[r]
+    texts = [v.strip() for v in row if isinstance(v, str) and v.strip()]
+    numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
+    marks = sum(len(t) <= 3 and parse_mark(t).value is not None for t in texts)
+    return len(texts) >= 2 and numbers == 0 and marks == 0
+
+
+def find_header_row(grid: Grid, start: int = 0) -> Table | None:
+    """The first header row at or after `start` that opens a table of any kind.
+
+    Most of the header's words must be known column names, so a data row that happens to
+    hold two matching words is not taken for a header.
+    """
+    for r in range(start, len(grid.rows)):
+        if not _looks_like_header(grid, r):
+            continue
+        two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
+        best, best_rank = None, None
+        for kind in REQUIRED:
+            below = map_columns(kind, _header_texts(grid, r + 1, False)) if two_ok else {}
+            for two in (False, True) if two_ok else (False,):
+                texts = _header_texts(grid, r, two)
+                cols = map_columns(kind, texts)
+                named = len(cols)
+                if two and named <= len(below):
+                    continue  # the row below is the header by itself; this row is a title
+                if kind == "summary" and "label" in cols:
+                    _settle_label_column(grid, r + two, cols)
+                    if "value" not in cols:
+                        inferred = _infer_value_column(grid, r + two, cols)
+                        if inferred is not None:
+                            cols["value"] = inferred
+                filled = sum(bool(t) for t in texts)
+                # A value column named by its header beats one inferred from the data.
+                rank = (named >= len(cols), named)
+                if (_satisfies(kind, cols) and 2 * named >= filled
+                        and (best_rank is None or rank > best_rank)):
+                    best = Table(kind, grid.name, r + (1 if two else 0), cols, top=r)
+                    best_rank = rank
+        if best:
+            return best
+    return None
+
+
+def _settle_label_column(grid: Grid, header_row: int, cols: dict[str, int]) -> None:
+    """A "Nội dung" header merged over the numbering column and the label column names the
+    numbering one: move the label to the column that holds the words."""
+    def words(c: int) -> int:
+        return sum(
+            isinstance(v := grid.value(r, c), str) and len(cell_text(v)) > 6
+            and parse_count(v).value is None
+            for r in range(header_row + 1, min(header_row + 21, len(grid.rows)))
+        )
+
+    label = cols["label"]
+    taken = set(cols.values())
+    best = label
+    for c in range(label + 1, label + 3):
+        if c in taken:
+            break
+        if words(c) > words(best):
+            best = c
+    cols["label"] = best
+
+
+def _infer_value_column(grid: Grid, header_row: int, cols: dict[str, int]) -> int | None:
+    """A summary whose value column has an unusual header ("6 tháng đầu năm", or none):
+    the first free column right of the labels that holds counts below the header."""
+    taken = set(cols.values())
+    width = max((len(grid.value_row(r)) for r in range(header_row, header_row + 20)), default=0)
+    for c in range(cols["label"] + 1, width):
+        if c in taken:
+            continue
+        counts = sum(
+            parse_count(grid.value(r, c)).value is not None
+            for r in range(header_row + 1, min(header_row + 21, len(grid.rows)))
+        )
+        if counts >= 3:
+            return c
+    return None
+
+
+def is_column_number_row(values: list[object]) -> bool:
+    filled = [v for v in values if not is_blank(v)]
+    return len(filled) >= 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 30
+        or isinstance(v, str) and _COLUMN_NUMBER.match(v.strip())
+        for v in filled
+    ) and _ascending(filled)
+
+
+def _ascending(values: list[object]) -> bool:
+    nums = []
+    for v in values:
+        digits = re.sub(r"\D", "", str(v))
+        if not digits:
+            return True  # letters (A, B, C) — accept
+        nums.append(int(digits))
+    return nums == sorted(nums) and len(set(nums)) == len(nums)
+
+
