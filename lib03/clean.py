@@ -12,17 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from lib03 import vocab
-from lib03.layout import Table, find_header_row, is_column_number_row
+from lib03.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
 from lib03.parse import is_blank, parse_count, parse_mark, parse_month
 from lib03.quality import Problem
 from lib03.read import Book, Grid, cell_address
 from lib03.text import cell_text, fold_key, fold_plain
 from lib03.title import find_title_facts
 
-ROW_KEYS = {
-    "monthly": ("month", "cells_met", "content_hcm", "content_thrift", "review"),
-    "inspection": ("cell_name", "inspected", "supervised", "date", "findings", "resolved"),
-}
 # The signature block and the list of recipients under a table: text, never data.
 _SIGNATURE_WORDS = ("t m", "tm", "bi thu", "pho bi thu", "noi nhan", "nguoi lap", "luu",
                     "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich",

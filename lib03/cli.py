@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from lib03 import __version__
-from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
 from lib03.errors import Lib03Error
 
 log = logging.getLogger("lib03")
@@ -56,6 +56,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from lib03.config import REGISTRY_FILE_NAME, load_settings
+    from lib03.parse import is_period_id
+    from lib03.registry import read_registry
+    from lib03.template import write_templates
+
+    if not is_period_id(args.period):
+        print(f"Lỗi: kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 (ví dụ 2014-H2).",
+              file=sys.stderr)
+        return 2
+    units, _ = read_registry(Path(args.raw) / REGISTRY_FILE_NAME)
+    out = Path(args.out) if args.out else TEMPLATES_DIR / args.period
+    paths = write_templates(units, args.period, out, load_settings().district)
+    print(f"Đã viết {len(paths)} biểu mẫu kỳ {args.period} vào {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lib03",
@@ -77,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processed", default=str(PROCESSED_DIR), help="thư mục dữ liệu đã xử lý")
     p.add_argument("--reports", default=str(REPORTS_DIR), help="thư mục báo cáo")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")
+    p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2014-H2")
+    p.add_argument("--out", help="thư mục chứa biểu mẫu (mặc định templates/<kỳ>)")
+    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục có danh mục đơn vị")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="viết dữ liệu mẫu của một huyện giả định")
     p.add_argument("--out", required=True, help="thư mục sẽ chứa dữ liệu mẫu")

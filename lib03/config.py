@@ -17,6 +17,7 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
 REGISTRY_FILE_NAME = "danh_muc_don_vi.xlsx"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -32,7 +33,7 @@ class Settings:
     fuzzy_unit_threshold: float = 88.0
     fuzzy_label_threshold: float = 90.0
     fuzzy_margin: float = 5.0
-    header_scan_rows: int = 40
+    district: str = "huyện"
 
     def deadline(self, period: str) -> str:
         """ISO deadline date for a period id such as ``2014-H1``.
@@ -52,4 +53,5 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
     clean = raw.get("clean", {})
-    return Settings(deadlines=dict(raw.get("deadlines", {})), **clean)
+    return Settings(deadlines=dict(raw.get("deadlines", {})), **clean,
+                    **raw.get("template", {}))

@@ -22,6 +22,11 @@ REQUIRED = {
     "monthly": (("month",), ("cells_met", "content_hcm", "content_thrift", "review"), 2),
     "inspection": (("cell_name",), ("inspected", "supervised"), 1),
 }
+# The fields of one record of the monthly and inspection tables, left to right.
+ROW_KEYS = {
+    "monthly": ("month", "cells_met", "content_hcm", "content_thrift", "review"),
+    "inspection": ("cell_name", "inspected", "supervised", "date", "findings", "resolved"),
+}
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 
 

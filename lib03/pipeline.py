@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,12 +21,13 @@ from tqdm import tqdm
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError
-from lib03.match import match_report_unit
+from lib03.match import UnitMatch, match_report_unit
 from lib03.parse import is_period_id, period_bounds
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
 from lib03.tables import write_tables
+from lib03.template import ID_SHEET, read_known_layout, template_identity
 from lib03.title import unit_hints
 from lib03.validate import parse_report
 
@@ -174,12 +175,19 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         book = read_workbook(path, data)
     except WorkbookError as exc:
         return quarantine(exc.code, exc.detail)
-    raw = extract_report(book)
+    identity = template_identity(book)
+    raw = read_known_layout(book, identity) if identity else None
+    if identity:
+        submission["template"] = identity.get("version", "")
+        if raw is None:
+            result.problems.append(Problem("template_layout_changed"))
+        book = replace(book, sheets=[g for g in book.sheets if g.name != ID_SHEET])
+    raw = raw or extract_report(book)
     result.problems += raw.problems
     submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):
         return quarantine("file_no_summary")
-    found = match_report_unit(unit_hints(raw), path.stem, registry)
+    found = _identify(identity, raw, path.stem, registry, result.problems)
     if found.code is None:
         return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
                           found.detail)
@@ -206,6 +214,21 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
     result.inspections = [tag | r for r in parsed.inspections]
     submission["status"] = "ok"
     return result
+
+
+def _identify(identity: dict | None, raw, stem: str, registry: RegistryIndex,
+              problems: list[Problem]) -> UnitMatch:
+    """A template names its unit in its identity sheet: no fuzzy step. A file name that
+    names another unit means a unit filled in someone else's template: said, not guessed."""
+    if not identity or identity["unit_code"] not in registry.names:
+        return match_report_unit(unit_hints(raw), stem, registry)
+    code = identity["unit_code"]
+    other = match_report_unit([], stem, registry)
+    if other.code and other.code != code:
+        problems.append(Problem("template_other_unit", detail=(
+            f"mẫu của {registry.names[code]} ({code}), tên tệp chỉ {registry.names[other.code]}"
+            f" ({other.code}); số liệu được tính cho {code}")))
+    return UnitMatch(code, "template")
 
 
 def _check_report_date(raw, period: str, submission: dict, problems: list[Problem]) -> None:

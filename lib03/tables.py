@@ -23,7 +23,7 @@ from lib03.registry import UNIT_COLUMNS
 COLUMNS = {
     "units": UNIT_COLUMNS,
     "submissions": [
-        "period", "unit_code", "unit_name", "source_file", "file_format", "sha256",
+        "period", "unit_code", "unit_name", "source_file", "file_format", "template", "sha256",
         "report_date", "deadline", "on_time", "status", "status_reason",
     ],
     "indicators": ["period", "unit_code", "indicator", "value", "source"],

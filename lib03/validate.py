@@ -17,8 +17,9 @@ from functools import cache
 import pandas as pd
 
 from lib03 import vocab
-from lib03.clean import ROW_KEYS, RawCell, RawReport
+from lib03.clean import RawCell, RawReport
 from lib03.config import TABLES_DIR
+from lib03.layout import ROW_KEYS
 from lib03.match import match_cells
 from lib03.parse import (
     Parsed,

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from lib03 import vocab
-from lib03.clean import ROW_KEYS
 from lib03.config import PACKAGE_DIR, TABLES_DIR
+from lib03.layout import ROW_KEYS
 from lib03.quality import codes
 from lib03.validate import _OPS, rules
 
