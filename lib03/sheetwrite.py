@@ -1,8 +1,8 @@
 """Deterministic workbook writers: one in-memory description, written as .xlsx, .xlsm, .xls or .ods.
 
 The same `Sheet` list always gives the same bytes: no clock, no random ids. Zip entries carry the
-date 1980-01-01, document properties the date 2014-01-01. Only the demo generator and tests use
-this module; the cleaner never writes a workbook.
+date 1980-01-01, document properties the date 2014-01-01. The demo generator and the collection
+templates use this module; the cleaner never writes a workbook.
 """
 
 from __future__ import annotations

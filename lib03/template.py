@@ -22,6 +22,7 @@ from lib03 import vocab
 from lib03.clean import RawCell, RawReport
 from lib03.layout import ROW_KEYS, Table
 from lib03.parse import is_blank, parse_date, parse_month, period_bounds, period_months
+from lib03.quality import Problem
 from lib03.read import Book, cell_address, parse_address
 from lib03.registry import GRASSROOTS
 from lib03.sheetwrite import save_workbook
@@ -342,6 +343,11 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
         else:
             kinds.add("inspection")
             if is_blank(grid.value(r, c0)):
+                typed = [grid.value(r, c) for c in range(c0 + 1, c1 + 1)]
+                if any(not is_blank(v) for v in typed):  # figures with no cell named
+                    report.problems.append(Problem("row_unrecognised", sheet,
+                                                   cell_address(r, c0 + 1), raw=" | ".join(
+                                                       str(v) for v in typed if not is_blank(v))))
                 continue  # a spare row left empty
             report.inspections.append(
                 {k: _raw(grid, r, c0 + i) for i, k in enumerate(ROW_KEYS["inspection"])})

@@ -1,6 +1,9 @@
 """Collection templates: what the file holds, and the round trip through the cleaner."""
 
+import datetime as dt
+import json
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -157,3 +160,41 @@ def test_a_unit_using_another_units_template_is_warned(units, templates, tmp_pat
     log = read_table(tmp_path / "out" / "quality_log.csv")
     assert list(log.loc[log["code"] == "template_other_unit", "source_file"]) == [
         f"{PERIOD}/DB02_bao_cao.xlsx"]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_template_saved_by_libreoffice_cleans_exactly(fmt, tmp_path):
+    """Filled templates that LibreOffice saved as .xls and .ods (fixtures/templates)."""
+    fixtures = Path(__file__).parent / "fixtures" / "templates"
+    expected = json.loads((fixtures / "expected.json").read_text(encoding="utf-8"))
+    raw = tmp_path / "raw"
+    (raw / PERIOD).mkdir(parents=True)
+    shutil.copy(RAW_DIR / REGISTRY_FILE_NAME, raw / REGISTRY_FILE_NAME)
+    truth = {}
+    for name, values in expected.items():
+        if name.endswith(f".{fmt}"):
+            shutil.copy(fixtures / name, raw / PERIOD / name)
+            for row in values["inspections"]:
+                row["date"] = row["date"] and dt.date.fromisoformat(row["date"])
+            truth[name.split("_")[0]] = values
+    assert len(truth) == 2
+    run_clean(raw, tmp_path / "out", progress=False)
+    _check_values(tmp_path / "out", truth)
+    subs = read_table(tmp_path / "out" / "submissions.csv")
+    assert list(subs["template"]) == ["1", "1"] and set(subs["status"]) == {"ok"}
+    log = read_table(tmp_path / "out" / "quality_log.csv")
+    assert log[log["severity"] != "info"].empty
+
+
+def test_figures_typed_in_a_spare_row_without_a_name_are_not_lost(units, templates, tmp_path):
+    _fill_all(units, templates, tmp_path / "raw")
+    path = next((tmp_path / "raw" / PERIOD).glob("DB01_*"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[INSPECTION]
+    spare = 4 + len(_children(units, "DB01"))
+    ws[f"C{spare}"], ws[f"F{spare}"] = "Có", 2
+    wb.save(path)
+    run_clean(tmp_path / "raw", tmp_path / "out", progress=False)
+    log = read_table(tmp_path / "out" / "quality_log.csv")
+    rows = log[log["code"] == "row_unrecognised"]
+    assert list(rows["cell"]) == [f"C{spare}"] and list(rows["sheet"]) == [INSPECTION]
