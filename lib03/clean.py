@@ -19,11 +19,6 @@ from lib03.read import Book, Grid, cell_address
 from lib03.text import cell_text, fold_key, fold_plain
 from lib03.title import find_title_facts
 
-# The signature block and the list of recipients under a table: text, never data.
-_SIGNATURE_WORDS = ("t m", "tm", "bi thu", "pho bi thu", "noi nhan", "nguoi lap", "luu",
-                    "k t", "kt bi thu", "xac nhan", "nhu tren", "thu truong", "chu tich",
-                    "da ky", "ky ten", "ky ghi ro ho ten")
-_TOTAL_WORDS = ("cong", "tong cong", "tong", "ca ky", "luy ke", "6 thang", "sau thang", "ca nam")
 # A cell that is nothing but a date ("20/6/2014", "ngày 20 tháng 6 năm 2014"), as opposed
 # to a sentence holding one ("Phước Hòa, ngày 25 tháng 6 năm 2014" is a signature line).
 _DATE_ONLY = re.compile(
@@ -73,7 +68,7 @@ class RawReport:
 
 def _is_signature(text: str) -> bool:
     key = fold_key(text)
-    return any(key == w or key.startswith(w + " ") for w in _SIGNATURE_WORDS)
+    return vocab.starts_with_word(key, "signature")
 
 
 def _is_data_value(value: object) -> bool:
@@ -89,8 +84,18 @@ def _is_data_value(value: object) -> bool:
 
 
 def _is_total(text: str) -> bool:
+    """"Cộng", "Tổng cộng 6 tháng đầu năm" — but not "Công an xã" or "Tổng đội …": after
+    the total word only the words of the total_tail list (and numbers) may follow.
+
+    >>> _is_total("Tổng cộng 6 tháng đầu năm"), _is_total("Công an xã"), _is_total("Lũy kế")
+    (True, False, True)
+    """
     key = fold_key(text)
-    return any(key == w or key.startswith(w + " ") for w in _TOTAL_WORDS)
+    for word in vocab.words("total"):
+        if key == word or key.startswith(word + " "):
+            tail = key[len(word):].split()
+            return all(w.isdigit() or w in vocab.words("total_tail") for w in tail)
+    return False
 
 
 def extract_report(book: Book) -> RawReport:

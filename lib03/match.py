@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from lib03 import vocab
 from lib03.config import load_settings
 from lib03.text import fold_key, has_words
 
@@ -24,27 +25,18 @@ if TYPE_CHECKING:
 
     from lib03.registry import RegistryIndex
 
-_CODE = re.compile(r"[A-Za-z]{1,4}\d{1,4}(?:-\d{1,4})*")
-# Titles name the committee ("Đảng ủy", "Chi ủy", "ĐU", "BCH") where the registry names the
-# organisation; "TT" in a unit name is a township (thị trấn).
-_SYNONYMS = (("dang uy", "dang bo"), ("chi uy", "chi bo"), ("du", "dang bo"),
-             ("ban chap hanh", ""), ("bch", ""), ("t m", ""), ("tt", "thi tran"))
 _CELL_PREFIX = re.compile(r"^(?:chi bo|dang bo)\s+")
-# Words that say what kind of unit or place it is, not which one: dropped as a second try
-# ("Đảng bộ xã Mỹ Lộc" against a registry that writes "Đảng bộ Mỹ Lộc").
-_LEVEL_WORDS = ("xa", "phuong", "thi tran")
-_GENERIC_WORDS = ("dang bo", "chi bo", "co so", "truc thuoc") + _LEVEL_WORDS
-# File names carry these words besides the unit's name.
-_FILE_WORDS_RAW = ("bao cao", "bc", "ct", "ct03", "chi thi", "03", "6t", "6 thang", "sau thang",
-               "dau nam", "cuoi nam", "nam", "ky", "h1", "h2", "ban sua", "sua", "moi", "lan",
-               "gui lai", "final", "so", "tong hop", "ket qua")
+# The word lists live in tables/word_lists.csv: unit_synonym (titles name the committee,
+# "Đảng ủy", where the registry names the organisation), level_word ("xã", "phường": may be
+# left out), generic_word (the kind of unit, not which one), file_word (file-name filler).
 
 
-@lru_cache(maxsize=1)
-def _file_words() -> tuple[str, ...]:
-    # Folded like the file name itself ("CT03" folds to "ct3"); longest first.
-    return tuple(sorted({fold_key(w, numbering=False) for w in _FILE_WORDS_RAW}, key=len,
-                        reverse=True))
+def _longest_first(name: str) -> tuple[str, ...]:
+    return tuple(sorted(vocab.words(name), key=len, reverse=True))
+
+
+def _generic_words() -> tuple[str, ...]:
+    return _longest_first("generic_word") + _longest_first("level_word")
 
 
 @dataclass(frozen=True)
@@ -67,7 +59,7 @@ def unit_key(name: object, *, numbering: bool = False) -> str:
     ('chi bo ap 3', 'dang bo thi tran mau son')
     """
     key = f" {fold_key(name, numbering=numbering)} "
-    for old, new in _SYNONYMS:
+    for old, new in vocab.word_pairs("unit_synonym"):
         key = key.replace(f" {old} ", f" {new} ")
     return " ".join(key.split())
 
@@ -97,7 +89,7 @@ def distinctive_key(name: object) -> str:
     >>> distinctive_key("Đảng bộ xã Tân Phước"), distinctive_key("Chi bộ Trường THCS Tân Phú")
     ('tan phuoc', 'truong thcs tan phu')
     """
-    return _drop(unit_key(name), _GENERIC_WORDS)
+    return _drop(unit_key(name), _generic_words())
 
 
 def _numbers(key: str) -> tuple[str, ...]:
@@ -153,7 +145,7 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMa
     keyed = {code: key(label) for code, label in candidates.items()}
     for level in (False, True):  # exact, then exact without "xã", "phường", "thị trấn"
         def norm(k: str, level: bool = level) -> str:
-            return _drop(k, _LEVEL_WORDS) if level else k
+            return _drop(k, vocab.words("level_word")) if level else k
 
         exact = sorted(code for code, k in keyed.items() if norm(k) == norm(target))
         if len(exact) == 1:
@@ -189,13 +181,13 @@ def _from_file_name(stem: str, names: dict[str, str]) -> UnitMatch:
     unit's distinctive name stands whole in the file name and nothing else is left over
     ("CB THPT Tan Phu" leaves "thpt": not the Đảng bộ xã Tân Phú)."""
     stem_key = unit_key(stem)
-    words = _drop(fold_key(stem, numbering=False), _file_words())
+    words = _drop(fold_key(stem, numbering=False), _longest_first("file_word"))
     found = []
     for code, name in names.items():
         distinct = distinctive_key(name)
         if not distinct or not has_words(words, distinct):
             continue
-        left = _drop(_drop(words, (distinct,)), _GENERIC_WORDS).split()
+        left = _drop(_drop(words, (distinct,)), _generic_words()).split()
         if all(w.isdigit() for w in left) and _kind_agrees(stem_key, unit_key(name)):
             found.append(code)
     if len(found) == 1:
@@ -210,6 +202,18 @@ def _kind_agrees(stem_key: str, name_key: str) -> bool:
         if has_words(stem_key, kind) and name_key.startswith(other):
             return False
     return True
+
+
+def codes_in_file_name(stem: str, names: dict[str, str]) -> list[str]:
+    """Registry codes standing whole in a file name ("H02-DB01" is not "DB01").
+
+    >>> codes_in_file_name("DB01_Tan_Phu", {"DB01": "", "DB01-03": ""})
+    ['DB01']
+    >>> codes_in_file_name("H02-DB01 bao cao", {"DB01": ""})
+    []
+    """
+    tokens = {t.upper() for t in re.split(r"[^A-Za-z0-9-]+", stem) if t}
+    return sorted(tokens & names.keys())
 
 
 def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
@@ -232,9 +236,11 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
             return found
         if found.how == "ambiguous":
             return _settle_by_parent(text, name_hints, registry) or found
-    in_stem = sorted({t.upper() for t in _CODE.findall(file_stem)} & names.keys(), key=len)
-    if in_stem:
-        return UnitMatch(in_stem[-1], "code")
+    in_stem = codes_in_file_name(file_stem, names)
+    if len(in_stem) == 1:
+        return UnitMatch(in_stem[0], "code")
+    if len(in_stem) > 1:
+        return UnitMatch(None, "ambiguous", "tên tệp có nhiều mã: " + ", ".join(in_stem))
     for text in name_hints:
         found = match_name(text, names)
         if found.how == "fuzzy":

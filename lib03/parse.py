@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lib03 import vocab
 from lib03.text import clean_text, fold_key, strip_diacritics
 
 
@@ -26,12 +27,9 @@ class Parsed:
 
 
 _DASHES = re.compile(r"[-‐‑‒–—―−]+")
-_ZERO_WORDS = {"khong", "khong co", "chua", "chua co"}
 # A number in text: digits with "." or "," between groups; the sign may be ASCII, minus or en dash.
 _LEADING_NUMBER = re.compile(r"([-−–+]?)\s*([0-9]+(?:[.,][0-9]+)*)(.*)", re.DOTALL)
 
-_MARK_YES = {"x", "v", "co", "1", "da", "roi", "da thuc hien", "co thuc hien", "yes"}
-_MARK_NO = {"khong", "k", "0", "chua", "no", "khong co", "khong thuc hien", "chua thuc hien"}
 # Tick symbols fold to nothing, so they are checked before folding; "√" is the usual Excel tick.
 _TICKS = {"✓", "✔", "☑", "√", "×"}
 
@@ -129,7 +127,7 @@ def _parse_number(raw: object, *, count: bool) -> Parsed:
             raw = round(raw * 100, 10)  # round away float noise: 0.855 * 100 = 85.4999…
         return _checked(raw, integer=count)
     text = _normal(raw)
-    if _DASHES.fullmatch(text) or fold_key(text, numbering=False) in _ZERO_WORDS:
+    if _DASHES.fullmatch(text) or fold_key(text, numbering=False) in vocab.words("zero_word"):
         return Parsed(0 if count else 0.0)
     match = _LEADING_NUMBER.fullmatch(text)
     rest = match[3].strip() if match else ""
@@ -189,10 +187,12 @@ def parse_yesno(raw: object) -> Parsed:
     text = _normal(raw)
     key = fold_key(text, numbering=False)
     # Ticks are looked up before legacy-font repair too, which would turn "×" into "ì".
-    if {raw.strip(), text} & _TICKS or key in _MARK_YES or re.fullmatch(r"1(?:[.,]0+)?", text):
+    if ({raw.strip(), text} & _TICKS or key in vocab.words("mark_yes")
+            or re.fullmatch(r"1(?:[.,]0+)?", text)):
         return Parsed(True)
     # A dash in a tick column means nothing was done, as in count columns.
-    if _DASHES.fullmatch(text) or key in _MARK_NO or re.fullmatch(r"0(?:[.,]0+)?", text):
+    if (_DASHES.fullmatch(text) or key in vocab.words("mark_no")
+            or re.fullmatch(r"0(?:[.,]0+)?", text)):
         return Parsed(False)
     # An answer in words: "Đã kiện toàn", "Đã KT", "Chưa kiện toàn", "Không thực hiện".
     # "chưa" and "không" are checked first: "chưa có" is a no although it holds "có".

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib03 import vocab
 from lib03.config import TABLES_DIR
 from lib03.errors import RegistryError, WorkbookError
 from lib03.layout import Table, map_columns
@@ -32,10 +33,6 @@ def unit_types() -> tuple[Term, ...]:
     return tuple(_term(r | {"scope": "", "kind": "text"}, "unit_type") for r in rows)
 
 
-_TYPE_LABELS = {"dang_bo_co_so": "Đảng bộ cơ sở", "chi_bo_co_so": "Chi bộ cơ sở",
-                "chi_bo_truc_thuoc": "Chi bộ trực thuộc"}
-
-
 def _infer_unit_type(text: object, name: str, parent: str | None) -> str | None:
     """"Loại" says only "Chi bộ" (or is blank): a chi bộ with a superior in the registry is a
     chi bộ trực thuộc, one without is a chi bộ cơ sở; likewise for a Đảng bộ.
@@ -51,6 +48,11 @@ def _infer_unit_type(text: object, name: str, parent: str | None) -> str | None:
     if has_words(key, "dang bo") and not parent:
         return "dang_bo_co_so"
     return None
+
+
+def type_label(unit_type: str) -> str:
+    """The Vietnamese name of a unit type id."""
+    return next(t.label for t in unit_types() if t.id == unit_type)
 
 
 def parse_unit_type(text: object) -> str | None:
@@ -89,9 +91,6 @@ def index_registry(units: pd.DataFrame) -> RegistryIndex:
     )
 
 
-_INACTIVE_WORDS = ("khong", "k", "0", "giai the", "sap nhap", "ngung", "het", "no", "false",
-                   "chuyen di", "da giai the")
-_ACTIVE_WORDS = ("co", "x", "1", "con", "hoat dong", "yes", "true", "con hoat dong")
 
 
 def parse_active(value: object) -> bool | None:
@@ -103,9 +102,9 @@ def parse_active(value: object) -> bool | None:
     if is_blank(value):
         return True
     key = fold_key(_code_text(value), numbering=False)
-    if any(has_words(key, w) for w in _INACTIVE_WORDS):
+    if any(has_words(key, w) for w in vocab.words("inactive")):
         return False
-    if any(has_words(key, w) for w in _ACTIVE_WORDS):
+    if any(has_words(key, w) for w in vocab.words("active")):
         return True
     return None
 
@@ -177,7 +176,7 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
                 "registry_type_inferred" if unit_type else "registry_value_invalid",
                 grid.name, cell_address(r, cols["unit_type"]), raw=get("unit_type"),
                 detail=f"Loại đơn vị của {code}" + (
-                    f": hiểu là {_TYPE_LABELS[unit_type]}" if unit_type else ""),
+                    f": hiểu là {type_label(unit_type)}" if unit_type else ""),
             ))
         members = parse_count(get("members_ref")) if "members_ref" in cols else None
         active_raw = get("active")

@@ -6,19 +6,16 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from lib03 import vocab
 from lib03.parse import find_date_in_text, parse_date, parse_period
 from lib03.quality import Problem
 from lib03.read import cell_address
-from lib03.text import cell_text, fold_key, fold_plain, has_words
+from lib03.text import clean_text, fold_key, fold_plain, has_words
 
 if TYPE_CHECKING:
     from lib03.clean import RawReport, TitleText
 
 
-# A date next to these words is another document's or the data's cut-off, not the report's.
-_OTHER_DATES = ("chi thi", "nghi quyet", "ke hoach", "huong dan", "quyet dinh", "cong van",
-                "thong bao", "ban hanh", "so lieu", "tinh den", "tinh tu", "den ngay", "tu ngay",
-                "thoi diem", "han nop")
 # "Tân Phú, ngày 18 tháng 6 năm 2014", "Mỹ Lộc, 16-06-2014", "Ngày 18/6/2014".
 _PLACE_DATE = re.compile(r"^(?:[^,]{2,60},\s*)?(?:ngay\b|\d{1,2}\s*[-/.]\s*\d)")
 
@@ -39,44 +36,39 @@ def find_title_facts(report: RawReport) -> None:
         if t.above_table and (period := parse_period(t.text)):
             report.stated_period = period
             break
-    dated: list[tuple[int, TitleText, dt.date]] = []
+    dated: list[tuple[int, dt.date, str, str]] = []  # rank, date, sheet, cell
     undated: TitleText | None = None
     for rank, t in enumerate(texts):
         key = fold_key(t.text, numbering=False)
-        if key.startswith("ngay bao cao"):
-            found = find_date_in_text(t.text) or _date_right_of(report, t)
-            if found:
-                dated.append((-1, t, found))  # an explicit "Ngày báo cáo" wins
+        if key.startswith("ngay bao cao"):  # an explicit "Ngày báo cáo" wins: rank -1
+            if found := find_date_in_text(t.text):
+                dated.append((-1, found, t.sheet, cell_address(t.row, t.col)))
+            elif beside := _date_right_of(report, t):
+                dated.append((-1, beside[0], t.sheet, cell_address(t.row, beside[1])))
             continue
-        if any(has_words(key, w) for w in _OTHER_DATES):
+        if any(has_words(key, w) for w in vocab.words("other_date")):
             continue
         if _PLACE_DATE.match(fold_plain(t.text)):
-            found = find_date_in_text(t.text)
-            if found:
-                dated.append((rank, t, found))
+            if found := find_date_in_text(t.text):
+                dated.append((rank, found, t.sheet, cell_address(t.row, t.col)))
             elif undated is None and has_words(key, "thang"):
                 undated = t  # "ngày … tháng 12 năm 2014" with the day left blank
     if dated:
-        _, t, report.report_date = min(dated, key=lambda d: d[0])
-        report.report_date_cell = (t.sheet, cell_address(t.row, t.col))
+        _, report.report_date, sheet, cell = min(dated, key=lambda d: d[0])
+        report.report_date_cell = (sheet, cell)
     elif undated is not None:
         report.problems.append(Problem("report_date_unparseable", undated.sheet,
                                        cell_address(undated.row, undated.col),
                                        raw=undated.text))
 
 
-def _date_right_of(report: RawReport, t: TitleText) -> dt.date | None:
-    for c in range(t.col + 1, t.col + 6):
-        value = report.outside.get((t.sheet, t.row, c))
-        if value is None:
-            continue
-        found = parse_date(value).value
-        if found:
-            return found
+def _date_right_of(report: RawReport, t: TitleText) -> tuple[dt.date, int] | None:
+    for c, value in _right_of(report, t):
+        if found := parse_date(value).value:
+            return found, c
     return None
 
 
-_ORG_PREFIXES = ("dang uy", "dang bo", "chi uy", "chi bo", "bch", "ban chap hanh", "du ")
 
 
 def unit_hints(report: RawReport) -> list[tuple[str, str]]:
@@ -89,27 +81,40 @@ def unit_hints(report: RawReport) -> list[tuple[str, str]]:
     codes, named, org = [], [], []
     for t in report.texts:
         key = fold_key(t.text, numbering=False)
-        words = key.split()
-        if key.startswith(("ma don vi", "ma dv")):
+        if key.startswith(("ma don vi", "ma dang vien")):  # "Mã ĐV" folds as "mã đảng viên"
             value = t.text.split(":", 1)[1].strip() if ":" in t.text else ""
             codes.append(("code", value or _text_right_of(report, t)))
         elif key.startswith(("don vi", "ten don vi")) and not key.startswith("don vi tinh"):
             value = t.text.split(":", 1)[1].strip() if ":" in t.text else ""
             if value or key in ("don vi", "don vi bao cao", "ten don vi"):
                 named.append(("name", value or _text_right_of(report, t)))
-        elif t.above_table and (key + " ").startswith(_ORG_PREFIXES) and not (
-            words[2:3] in (["huyen"], ["tinh"]) or words[2:4] in (["thi", "xa"], ["thanh", "pho"])
-        ):
+        elif t.above_table and _names_an_organisation(key):
             org.append((t.sheet, t.row, t.text))
     org.sort(key=lambda o: -o[1])
     return [h for h in codes + named if h[1]] + [("name", text) for _, _, text in org]
 
 
-def _text_right_of(report: RawReport, t: TitleText) -> str:
+def _names_an_organisation(key: str) -> bool:
+    """"ĐẢNG ỦY XÃ TÂN PHÚ" does; "ĐẢNG BỘ HUYỆN MẪU", the superior, does not."""
+    for prefix in vocab.words("org_prefix"):
+        if key == prefix or key.startswith(prefix + " "):
+            rest = key[len(prefix):].strip()
+            return not vocab.starts_with_word(rest, "superior")
+    return False
+
+
+def _right_of(report: RawReport, t: TitleText):
+    """Values in the cells right of a label on its row ("Ngày báo cáo:" | 18/6/2014)."""
     for c in range(t.col + 1, t.col + 6):
         value = report.outside.get((t.sheet, t.row, c))
-        if isinstance(value, str) and value.strip():
-            return cell_text(value)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(int(value)) if float(value).is_integer() else str(value)
+        if value is not None:
+            yield c, value
+
+
+def _text_right_of(report: RawReport, t: TitleText) -> str:
+    for _, value in _right_of(report, t):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code typed as a number
+        if text := clean_text(str(value)) if not isinstance(value, bool) else "":
+            return text
     return ""

@@ -141,6 +141,37 @@ def _fuzzy(key: str) -> LabelMatch:
     return LabelMatch(None, "none", candidates)
 
 
+@cache
+def _word_rows() -> tuple[dict[str, str], ...]:
+    return tuple(_read("word_lists.csv"))
+
+
+@cache
+def words(name: str) -> tuple[str, ...]:
+    """A list of tables/word_lists.csv, folded like the text it is compared with.
+
+    >>> words("signature")[:3]
+    ('t m', 'tm', 'bi thu')
+    """
+    found = tuple(dict.fromkeys(
+        fold_key(r["word"], numbering=False) for r in _word_rows() if r["list"] == name))
+    if not found:
+        raise KeyError(f"word list {name!r} is empty or missing")
+    return found
+
+
+@cache
+def word_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """(word, replacement) pairs of a list of tables/word_lists.csv, folded."""
+    return tuple((fold_key(r["word"], numbering=False), fold_key(r["replacement"], numbering=False))
+                 for r in _word_rows() if r["list"] == name)
+
+
+def starts_with_word(key: str, name: str) -> bool:
+    """True when the folded key is, or begins with, a word of the list `name`."""
+    return any(key == w or key.startswith(w + " ") for w in words(name))
+
+
 def match_column(table: str, header: object) -> str | None:
     """Column id for a header text in a table kind, or None.
 

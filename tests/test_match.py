@@ -95,3 +95,19 @@ def test_report_unit_order_of_evidence():
     assert match_report_unit([], "DB01-03 bao cao", REGISTRY).code == "DB01-03"
     unknown = match_report_unit([("name", "Đảng bộ xã Hòa Bình")], "bc", REGISTRY)
     assert unknown.code is None and unknown.how == "none"
+
+
+def test_codes_in_file_names_are_whole_and_never_picked_at_random():
+    names = {"DB01": "a", "CB05": "b", "CB07": "c", "H02-DB01": "d"}
+    assert match_report_unit([], "H02-DB01", index_registry_like(names)).code == "H02-DB01"
+    assert match_report_unit([], "H03-DB01", index_registry_like(names)).code is None
+    both = match_report_unit([], "CB05 va CB07", index_registry_like(names))
+    assert (both.code, both.how) == (None, "ambiguous")
+
+
+def index_registry_like(names):
+    import pandas as pd
+
+    return index_registry(pd.DataFrame({
+        "unit_code": list(names), "unit_name": list(names.values()),
+        "unit_type": "chi_bo_co_so", "parent_code": None, "active": 1}))

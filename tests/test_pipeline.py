@@ -128,3 +128,19 @@ def test_a_cell_heading_its_report_is_not_its_dang_bo(raw_dir, tmp_path):
     _, t = _run(raw_dir, tmp_path)
     sub = t["submissions"].iloc[0]
     assert (sub["unit_code"], sub["status_reason"]) == ("DB01-03", "unit_not_grassroots")
+
+
+def test_inspection_rows_of_units_named_like_totals_are_kept(raw_dir, tmp_path):
+    # "Công an xã" and "Tổng đội" start with the words of a total row; they are cells.
+    path = raw_dir / "2014-H1" / "r.xlsx"
+    write_report(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Kiểm tra, giám sát"]
+    ws["B4"] = "Chi bộ Công an xã"
+    ws["B5"] = "Tổng cộng"
+    wb.save(path)
+    _, t = _run(raw_dir, tmp_path)
+    names = list(t["inspections"]["cell_name_raw"])
+    assert names == ["CB ấp 1", "Chi bo Ap 2", "Chi bộ Công an xã"]
+    log = t["quality_log"]
+    assert list(log.loc[log["code"] == "total_row_skipped", "cell"]) == ["B5"]
