@@ -152,9 +152,9 @@ def _extract_sheet(grid: Grid, report: RawReport) -> None:
         if any(not is_blank(v) for v in row):
             outside.append(r)
     if grid.truncated_rows:
-        report.problems.append(
-            Problem("row_unrecognised", grid.name, "", detail=f"{grid.truncated_rows} dòng")
-        )
+        report.problems.append(Problem(
+            "sheet_truncated", grid.name, "", detail=f"{grid.truncated_rows:,}".replace(",", ".")
+        ))
     if outside and not tables and _has_numbers(grid, outside):
         report.problems.append(Problem("sheet_unrecognised", grid.name, ""))
     elif outside:

@@ -1,8 +1,13 @@
-"""The `lib03` command: a thin layer over the library's functions."""
+"""The `lib03` command: a thin layer over the library's functions.
+
+Everything it prints is Vietnamese, argparse's own words included; an error an analyst can
+fix ends the command with a sentence and exit code 2, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -12,6 +17,53 @@ from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
 from lib03.errors import Lib03Error
 
 log = logging.getLogger("lib03")
+
+
+class _VietnameseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Vietnamese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _VietnameseHelp)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tuỳ chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> None:
+        for english, vietnamese in _ARGPARSE_WORDS:
+            message = message.replace(english, vietnamese)
+        self.print_usage(sys.stderr)
+        print(f"Lỗi: lệnh chưa đúng ({message}). Gõ «lib03 -h» để xem hướng dẫn.",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+# argparse's own messages, as an analyst should read them.
+_ARGPARSE_WORDS = (
+    ("unrecognized arguments", "không hiểu tham số"),
+    ("the following arguments are required", "thiếu tham số bắt buộc"),
+    ("invalid choice", "không có lựa chọn"),
+    ("choose from", "chọn một trong"),
+    ("invalid int value", "không phải số nguyên"),
+    ("expected one argument", "cần một giá trị"),
+    ("argument ", "tham số "),
+)
+_OS_ERRORS = {
+    errno.ENOENT: "không tồn tại", errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền", errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOTDIR: "không phải thư mục",
+    errno.EISDIR: "là một thư mục",
+}
+
+
+class UsageError(Lib03Error):
+    """An option the analyst gave cannot be used as given."""
 
 
 def _summary_text(s) -> str:
@@ -27,9 +79,18 @@ def _summary_text(s) -> str:
     ])
 
 
+def _outside_raw(raw: Path, out: Path) -> None:
+    """Raw data is never written to: refuse an output folder inside it."""
+    raw, out = raw.resolve(), out.resolve()
+    if out == raw or raw in out.parents:
+        raise UsageError(f"Thư mục kết quả {out} nằm trong thư mục dữ liệu gốc {raw}; "
+                         "hãy chọn thư mục khác (dữ liệu gốc không bao giờ bị ghi vào).")
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from lib03.pipeline import run_clean
 
+    _outside_raw(Path(args.raw), Path(args.out))
     summary = run_clean(Path(args.raw), Path(args.out))
     print(_summary_text(summary))
     return 0
@@ -38,6 +99,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from lib03.pipeline import run_clean
 
+    _outside_raw(Path(args.raw), Path(args.processed))
     summary = run_clean(Path(args.raw), Path(args.processed))
     print(_summary_text(summary))
     print(
@@ -51,6 +113,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from lib03.demo import write_demo
 
+    if args.scale < 1:
+        raise UsageError("--scale phải là số nguyên từ 1 trở lên.")
     write_demo(Path(args.out), seed=args.seed, scale=args.scale)
     print(f"Đã viết dữ liệu mẫu của huyện giả định vào {args.out}")
     return 0
@@ -63,24 +127,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     from lib03.template import write_templates
 
     if not is_period_id(args.period):
-        print(f"Lỗi: kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 (ví dụ 2014-H2).",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
+                         "(ví dụ 2014-H2).")
     units, _ = read_registry(Path(args.raw) / REGISTRY_FILE_NAME)
     out = Path(args.out) if args.out else TEMPLATES_DIR / args.period
+    _outside_raw(Path(args.raw), out)
     paths = write_templates(units, args.period, out, load_settings().district)
     print(f"Đã viết {len(paths)} biểu mẫu kỳ {args.period} vào {out}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lib03",
         description="Tổng hợp báo cáo thực hiện Chỉ thị 03-CT/TW của các tổ chức cơ sở đảng.",
     )
-    parser.add_argument("--version", action="version", version=f"lib03 {__version__}")
+    parser.add_argument("--version", action="version", version=f"lib03 {__version__}",
+                        help="hiện số phiên bản rồi thoát")
     parser.add_argument("-v", "--verbose", action="store_true", help="in thêm chi tiết")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH",
+                                title="các lệnh", parser_class=_Parser)
 
     p = sub.add_parser("clean", help="làm sạch dữ liệu gốc thành các bảng CSV")
     p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc (mặc định data/raw)")
@@ -113,12 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(name)s: %(message)s" if args.verbose else "%(message)s",
     )
     try:
         return args.func(args)
     except Lib03Error as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that cannot be created or written, a disk that is full
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = _OS_ERRORS.get(exc.errno, "lỗi hệ thống")
+        print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {reason}. "
+              "Kiểm tra đường dẫn, quyền ghi và dung lượng ổ đĩa.", file=sys.stderr)
         return 2
 
 

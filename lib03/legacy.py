@@ -215,6 +215,20 @@ def could_be_legacy(text: str) -> bool:
     return not text.isascii() and not _UNICODE_VIET.search(text) and bool(_HINT.search(text))
 
 
+def reads_better(text: str, encoding: str) -> bool:
+    """For a cell that may be legacy text reading as valid Unicode by accident: does decoding
+    give more common report words than it takes away? "Chi bé" → "Chi bộ" does; a real
+    "Có" (→ "Cú") or "Lê Hà" does not, so typed Unicode beside legacy text is left alone.
+
+    >>> reads_better("Chi bé", "tcvn3"), reads_better("Có", "tcvn3"), reads_better("Lê Hà", "tcvn3")
+    (True, False, False)
+    """
+    def common(s: str) -> int:
+        return sum(w in _COMMON for w in _SEPARATORS.split(s.lower()) if w)
+
+    return common(_convert(text, encoding)) > common(text)
+
+
 def to_unicode(text: str, encoding: str | None = None, *, upper: bool = False) -> str:
     """Convert legacy text to NFC Unicode. encoding None = detect; if nothing detected return
     text unchanged. upper=True (the cell's font is an upper-case TCVN3 font like .VnTimeH)

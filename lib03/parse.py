@@ -28,7 +28,7 @@ class Parsed:
 
 _DASHES = re.compile(r"[-‐‑‒–—―−]+")
 # A number in text: digits with "." or "," between groups; the sign may be ASCII, minus or en dash.
-_LEADING_NUMBER = re.compile(r"([-−–+]?)\s*([0-9]+(?:[.,][0-9]+)*)(.*)", re.DOTALL)
+_LEADING_NUMBER = re.compile(r"([-−–+]?)\s*([0-9]{1,15}(?:[.,][0-9]{1,15})*)(.*)", re.DOTALL)
 
 # Tick symbols fold to nothing, so they are checked before folding; "√" is the usual Excel tick.
 _TICKS = {"✓", "✔", "☑", "√", "×"}

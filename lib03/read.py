@@ -11,6 +11,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_SHEET_ROWS = 5000
+MAX_SHEET_CELLS = 2_000_000  # rows × columns of the used range: a grid any report fits in
 MAX_SHEETS = 50
 
 
@@ -120,7 +122,8 @@ def _check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookError("file_corrupt", f"zip: {exc}") from exc
+        log.debug("zip: %s", exc)
+        raise WorkbookError("file_corrupt", "tệp nén bị hỏng") from exc
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
@@ -133,8 +136,22 @@ def _check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
     raise WorkbookError("file_not_spreadsheet", "tệp nén zip nhưng không chứa bảng tính")
 
 
-def _xlsx_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
-    """Cells holding a formula but no saved value, per sheet name (files written by scripts)."""
+_CELL_XML = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_CELL_REF = re.compile(r'\br="([A-Z]{1,3})(\d{1,7})"')
+
+
+@dataclass
+class SheetScan:
+    """What the raw XML of one .xlsx sheet says before calamine builds its grid."""
+
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    max_row: int = 0
+    max_col: int = 0
+
+
+def _scan_xlsx(zf: zipfile.ZipFile) -> dict[str, SheetScan]:
+    """Per sheet name: the cells holding a formula but no saved value (files written by
+    scripts), and the furthest cell used, so a huge sheet is refused before it is loaded."""
     try:
         wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
@@ -145,7 +162,7 @@ def _xlsx_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
         rid: tgt
         for tgt, rid in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
     }
-    found: dict[str, set[tuple[int, int]]] = {}
+    found: dict[str, SheetScan] = {}
     for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml):
         target = targets.get(rid, "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
@@ -153,14 +170,16 @@ def _xlsx_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
             xml = zf.read(member).decode("utf-8", "replace")
         except KeyError:
             continue
-        if "<f" not in xml:
-            continue
-        cells = set()
-        for ref, body in re.findall(r'<c r="([A-Z]+\d+)"[^>]*?>(.*?)</c>', xml, flags=re.S):
-            if "<f" in body and "<v>" not in body and "<is>" not in body:
-                cells.add(parse_address(ref))
-        if cells:
-            found[_unescape(name)] = cells
+        scan = SheetScan()
+        for attrs, _, body in _CELL_XML.findall(xml):
+            ref = _CELL_REF.search(attrs)
+            if not ref:
+                continue
+            r, c = parse_address(ref[1] + ref[2])
+            scan.max_row, scan.max_col = max(scan.max_row, r + 1), max(scan.max_col, c + 1)
+            if body and "<f" in body and "<v>" not in body and "<is>" not in body:
+                scan.formula_cells.add((r, c))
+        found[_unescape(name)] = scan
     return found
 
 
@@ -193,11 +212,18 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError("file_too_large", f"{len(data) // 1_000_000} MB")
     kind = sniff_format(data)
-    formulas: dict[str, set[tuple[int, int]]] = {}
+    scans: dict[str, SheetScan] = {}
     if kind == "zip":
         fmt, zf = _check_zip(data)
         if fmt == "xlsx":
-            formulas = _xlsx_formula_cells(zf)
+            try:
+                scans = _scan_xlsx(zf)
+            except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
+                    RuntimeError, EOFError) as exc:  # a damaged member inside the zip
+                log.debug("đọc xml hỏng: %s", exc)
+                raise WorkbookError("file_corrupt", "một phần của tệp nén bị hỏng") from exc
+            for name, scan in scans.items():
+                _check_size(name, min(scan.max_row, MAX_SHEET_ROWS), scan.max_col)
     elif kind == "cfb":
         if _is_encrypted_cfb(data):
             raise WorkbookError("file_password")
@@ -213,7 +239,8 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
     except pc.PasswordError as exc:
         raise WorkbookError("file_password") from exc
     except Exception as exc:  # calamine raises several unrelated types for damaged files
-        raise WorkbookError("file_corrupt", _short(exc)) from exc
+        log.debug("calamine: %s", exc)
+        raise WorkbookError("file_corrupt", "cấu trúc tệp không đọc được") from exc
     book = Book(path=path, fmt=fmt, sheets=[])
     with wb:
         for meta in wb.sheets_metadata:
@@ -224,14 +251,20 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
                 continue
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
+                height, width = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+                _check_size(meta.name, min(height, MAX_SHEET_ROWS), width)
                 rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)
-                extra = max(0, (sheet.end[0] + 1 if sheet.end else 0) - MAX_SHEET_ROWS)
+            except WorkbookError:
+                raise
             except Exception as exc:
                 if isinstance(exc, pc.PasswordError):
                     raise WorkbookError("file_password") from exc
-                raise WorkbookError("file_corrupt", _short(exc)) from exc
+                log.debug("calamine, trang %s: %s", meta.name, exc)
+                raise WorkbookError("file_corrupt", f"trang «{meta.name}» không đọc được") from exc
+            scan = scans.get(meta.name, SheetScan())
             book.sheets.append(Grid(
-                meta.name, rows, formulas.get(meta.name, set()), truncated_rows=extra,
+                meta.name, rows, scan.formula_cells,
+                truncated_rows=max(0, height - MAX_SHEET_ROWS),
                 hidden=meta.visible != pc.SheetVisibleEnum.Visible,
             ))
     decode_legacy_text(book, data)
@@ -267,6 +300,8 @@ def decode_legacy_text(book: Book, data: bytes) -> None:
         enc = max(sorted(found), key=found.get)
         if found[enc] >= 3:
             for grid, r, c in doubtful:
+                if not legacy.reads_better(grid.rows[r][c], enc):
+                    continue  # typed in Unicode beside the legacy text: leave it
                 grid.rows[r][c] = legacy.to_unicode(grid.rows[r][c], enc)
                 if enc == "tcvn3":
                     pending.setdefault(grid.name, []).append((r, c))
@@ -296,6 +331,9 @@ def _upper_font_cells(data: bytes, sheet: str, cells: list[tuple[int, int]]):
         return []
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:160]
+def _check_size(sheet: str, rows: int, cols: int) -> None:
+    """Refuse a sheet whose used range no report needs, before its cells are built: a few
+    kilobytes can declare a cell at XFD1048576 and cost gigabytes of memory."""
+    if rows * cols > MAX_SHEET_CELLS:
+        raise WorkbookError("file_too_large", f"trang «{sheet}» trải tới {rows:,} dòng × "
+                            f"{cols:,} cột".replace(",", "."))

@@ -353,7 +353,8 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
                 {k: _raw(grid, r, c0 + i) for i, k in enumerate(ROW_KEYS["inspection"])})
     if not _headers_in_place(grids, identity):
         return None
-    report.tables = [Table(kind, "", 0, {}) for kind in sorted(kinds)]
+    report.tables = [Table(kind, "", 0, {k: i for i, k in enumerate(ROW_KEYS.get(kind, ()))})
+                     for kind in sorted(kinds)]
     sheet, r, c0, _ = _split(identity["report_date"])
     report.report_date = parse_date(grids[sheet].value(r, c0)).value
     report.report_date_cell = (sheet, cell_address(r, c0))

@@ -32,8 +32,11 @@ def find_title_facts(report: RawReport) -> None:
     texts = sorted(
         report.texts, key=lambda t: (t.sheet not in summary_sheets, not t.above_table)
     )
+    with_tables = {t.sheet for t in report.tables}
     for t in texts:
-        if t.above_table and (period := parse_period(t.text)):
+        # Only a title block above a table states the period: a sheet of notes may compare
+        # with another period ("so với 6 tháng cuối năm 2013").
+        if t.above_table and t.sheet in with_tables and (period := parse_period(t.text)):
             report.stated_period = period
             break
     dated: list[tuple[int, dt.date, str, str]] = []  # rank, date, sheet, cell

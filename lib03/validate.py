@@ -114,6 +114,18 @@ def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
     return f"{first.sheet}!{cell_address(first.row, first.col)}:{cell_address(last.row, last.col)}"
 
 
+def _missing_columns(raw: RawReport, kind: str) -> list[Problem]:
+    """One line per table that lacks some of its columns (they become blanks, not zeros)."""
+    labels = {t.id: t.label for t in vocab.columns(kind)}
+    found = []
+    for table in raw.tables:
+        if table.kind == kind:
+            missing = [labels[k] for k in ROW_KEYS[kind] if k not in table.columns]
+            if missing:
+                found.append(Problem("column_missing", table.sheet, detail="; ".join(missing)))
+    return found
+
+
 def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFrame,
                  source_file: str) -> ParsedReport:
     """Turn the raw cells of one report into table rows, checking every rule on the way."""
@@ -141,6 +153,7 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFr
     if is_dang_bo and not any(t.kind == "inspection" for t in raw.tables):
         out.problems.append(Problem("inspection_missing"))
     _parse_inspections(raw, period, children, source_file, out)
+    out.problems += _missing_columns(raw, "monthly") + _missing_columns(raw, "inspection")
     out.indicators.sort(key=lambda r: vocab.indicator_ids().index(r["indicator"]))
     return out
 
@@ -216,8 +229,8 @@ def _parse_inspections(raw: RawReport, period: str, children: pd.DataFrame,
         addresses = {}
         for key in ("inspected", "supervised", "date", "findings", "resolved"):
             cell = cells.get(key)
-            if cell is None:
-                row[key] = 0 if key in ("inspected", "supervised") else None
+            if cell is None:  # the column is missing: logged once per table, never a 0
+                row[key] = None
                 continue
             if key in ("inspected", "supervised"):
                 parsed = parse_mark(cell.value)

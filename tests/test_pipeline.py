@@ -5,6 +5,7 @@ import os
 
 import openpyxl
 import pandas as pd
+import pytest
 from builders import write_report
 
 from lib03.pipeline import run_clean
@@ -144,3 +145,16 @@ def test_inspection_rows_of_units_named_like_totals_are_kept(raw_dir, tmp_path):
     assert names == ["CB ấp 1", "Chi bo Ap 2", "Chi bộ Công an xã"]
     log = t["quality_log"]
     assert list(log.loc[log["code"] == "total_row_skipped", "cell"]) == ["B5"]
+
+
+def test_command_line_speaks_vietnamese_and_refuses_writing_into_raw(raw_dir, capsys):
+    from lib03.cli import main
+
+    assert main(["clean", "--raw", str(raw_dir), "--out", str(raw_dir / "out")]) == 2
+    assert "dữ liệu gốc" in capsys.readouterr().err
+    assert not (raw_dir / "out").exists()
+    with pytest.raises(SystemExit) as stop:
+        main(["clean", "--khong-co"])
+    assert stop.value.code == 2
+    assert "không hiểu tham số" in capsys.readouterr().err
+    assert main(["demo", "--out", str(raw_dir.parent / "d"), "--scale", "0"]) == 2

@@ -79,3 +79,37 @@ def test_encrypted_office_file_is_password_protected(tmp_path):
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
     assert err.value.code == "file_password"
+
+
+def test_a_tiny_file_declaring_a_huge_sheet_is_refused_before_it_is_loaded(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["XFD5000"] = "x", "y"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.code == "file_too_large" and "16.384 cột" in err.value.detail
+
+
+def test_formula_next_to_a_self_closing_cell_is_credited_to_its_own_cell(tmp_path):
+    path = tmp_path / "f.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A2"], ws["C2"] = "Tổng số đảng viên", "=SUM(1,2)"
+    ws["B2"].number_format = "0"  # a styled empty cell: written as <c r="B2" s="1"/>
+    wb.save(path)
+    assert read_workbook(path).sheets[0].formula_cells == {(1, 2)}
+
+
+def test_long_sheet_is_read_up_to_the_limit_and_says_so(tmp_path):
+    from lib03.clean import extract_report
+    from lib03.read import MAX_SHEET_ROWS
+
+    path = tmp_path / "long.xlsx"
+    wb = openpyxl.Workbook()
+    for r in range(1, MAX_SHEET_ROWS + 11):
+        wb.active.cell(row=r, column=1, value=r)
+    wb.save(path)
+    book = read_workbook(path)
+    assert len(book.sheets[0].rows) == MAX_SHEET_ROWS and book.sheets[0].truncated_rows == 10
+    assert "sheet_truncated" in {p.code for p in extract_report(book).problems}
