@@ -267,9 +267,10 @@ def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
         return None
     if is_blank(key_raw) or _is_signature(key_text):
         if data_present:
-            report.problems.append(Problem("row_unrecognised", grid.name,
-                                           cell_address(r, min(data_cols)),
-                                           raw=_rowcell_text(grid, r)))
+            first = min(c.col for k, c in cells.items() if k != key_col
+                        and (c.formula or not is_blank(c.value)))
+            report.problems.append(Problem("row_unrecognised", grid.name, cell_address(r, first),
+                                           raw=_row_text(grid, r)))
             return None
         return False
     if not data_present and (after_gap or table.kind == "monthly"
@@ -280,7 +281,7 @@ def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
     return True
 
 
-def _rowcell_text(grid: Grid, r: int) -> str:
+def _row_text(grid: Grid, r: int) -> str:
     return " | ".join(str(v) for v in grid.rows[r] if not is_blank(v))[:200]
 
 

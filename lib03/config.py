@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
+
+from lib03.errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -49,9 +52,42 @@ class Settings:
 
 @cache
 def load_settings(path: Path = SETTINGS_FILE) -> Settings:
-    """Read settings.toml (flat keys plus a [deadlines] table)."""
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
-    clean = raw.get("clean", {})
-    return Settings(deadlines=dict(raw.get("deadlines", {})), **clean,
-                    **raw.get("template", {}))
+    """Read and check settings.toml; a wrong value stops with a Vietnamese SettingsError."""
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"Không đọc được tệp thiết lập {path}: {exc}") from exc
+    values = {**raw.get("clean", {}), **raw.get("template", {})}
+    known = {f.name: f for f in fields(Settings) if f.name != "deadlines"}
+    for key, value in values.items():
+        if key not in known:
+            raise SettingsError(f"Thiết lập «{key}» trong {path.name} không có; "
+                                f"các thiết lập hợp lệ: {', '.join(sorted(known))}")
+        expected = type(getattr(Settings(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            values[key] = value = float(value)
+        if not isinstance(value, expected):
+            raise SettingsError(f"Thiết lập «{key}» phải là "
+                                f"{'số' if expected is float else 'chuỗi chữ'}: {value!r}")
+    deadlines = {str(k): str(v) for k, v in raw.get("deadlines", {}).items()}
+    settings = Settings(deadlines=deadlines, **values)
+    for period, day in deadlines.items():
+        _check_date(f"hạn nộp của kỳ {period}", day)
+    for key in ("deadline_h1", "deadline_h2"):
+        _check_date(key, f"2000-{getattr(settings, key)}")
+    for key in ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin"):
+        if not 0 <= getattr(settings, key) <= 100:
+            raise SettingsError(f"Thiết lập «{key}» phải nằm trong khoảng 0–100")
+    return settings
+
+
+def _check_date(what: str, text: str) -> None:
+    # Deadlines are compared as ISO text: "2014-6-25" would sort wrongly, so it is refused.
+    try:
+        if dt.date.fromisoformat(text).isoformat() == text:
+            return
+    except ValueError:
+        pass
+    raise SettingsError(f"{what} «{text}» phải viết dạng NĂM-THÁNG-NGÀY đủ hai chữ số, "
+                        "ví dụ 2014-06-25 (hoặc 06-25 cho hạn mặc định)")

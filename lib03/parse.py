@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from lib03 import vocab
-from lib03.text import clean_text, fold_key, strip_diacritics
+from lib03.text import clean_text, fold_key, fold_plain
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _normal(raw: object) -> str:
 
 def _folded(raw: object) -> str:
     # Lower case without diacritics but with punctuation kept: dates and months need "/" and "-".
-    return strip_diacritics(_normal(raw)).lower().replace("đ", "d").strip(" .,:;")
+    return fold_plain(_normal(raw)).strip(" .,:;")
 
 
 def is_blank(raw: object) -> bool:

@@ -175,6 +175,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         book = read_workbook(path, data)
     except WorkbookError as exc:
         return quarantine(exc.code, exc.detail)
+    submission["file_format"] = book.fmt  # what the file is, whatever its name says
     identity = template_identity(book)
     raw = read_known_layout(book, identity) if identity else None
     if identity:

@@ -179,6 +179,10 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
                     f": hiểu là {type_label(unit_type)}" if unit_type else ""),
             ))
         members = parse_count(get("members_ref")) if "members_ref" in cols else None
+        if members and members.problem:
+            problems.append(Problem("registry_value_invalid", grid.name,
+                                    cell_address(r, cols["members_ref"]), raw=get("members_ref"),
+                                    detail=f"Số đảng viên của {code}"))
         active_raw = get("active")
         active = parse_active(active_raw)
         if active is None:

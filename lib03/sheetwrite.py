@@ -8,8 +8,6 @@ templates use this module; the cleaner never writes a workbook.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +19,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
+
+from lib03.tables import write_atomic
 
 FIXED_PROPERTIES_TIME = datetime(2014, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -80,16 +80,8 @@ def book_bytes(sheets: list[Sheet], suffix: str) -> bytes:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write atomically: a temporary file in the same folder, then `os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write atomically, with the ordinary permissions of a saved file."""
+    write_atomic(path, data)
 
 
 def save_workbook(wb: openpyxl.Workbook, path: Path, *, macro: bool = False) -> None:

@@ -63,7 +63,7 @@ def format_value(value: object) -> str:
             return str(int(value))
         return repr(value)
     if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
@@ -89,7 +89,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); outputs are shared like any saved file.
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

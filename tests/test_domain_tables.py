@@ -60,3 +60,19 @@ def test_canonical_label_matches_its_indicator(term):
 def test_canonical_column_labels_match_their_column(table):
     for term in vocab.columns(table):
         assert vocab.match_column(table, term.label) == term.id, term.label
+
+
+@pytest.mark.parametrize("toml, words", [
+    ('[deadlines]\n"2014-H1" = "2014-6-25"\n', "NĂM-THÁNG-NGÀY"),
+    ('[clean]\nfuzzy_margin = "năm"\n', "phải là số"),
+    ('[clean]\nnguong_moi = 3\n', "không có"),
+    ("[clean\n", "Không đọc được"),
+])
+def test_a_wrong_setting_is_refused_in_vietnamese(tmp_path, toml, words):
+    from lib03.config import load_settings
+    from lib03.errors import SettingsError
+
+    path = tmp_path / "settings.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(SettingsError, match=words):
+        load_settings(path)
