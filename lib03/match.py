@@ -230,8 +230,9 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
         if kind == "code" and code in names:
             return UnitMatch(code, "code")
     name_hints = [text for kind, text in hints if kind == "name"]
+    matched = {text: match_name(text, names) for text in name_hints}
     for text in name_hints:
-        found = match_name(text, names)
+        found = matched[text]
         if found.how == "exact":
             return found
         if found.how == "ambiguous":
@@ -242,9 +243,8 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
     if len(in_stem) > 1:
         return UnitMatch(None, "ambiguous", "tên tệp có nhiều mã: " + ", ".join(in_stem))
     for text in name_hints:
-        found = match_name(text, names)
-        if found.how == "fuzzy":
-            return found
+        if matched[text].how == "fuzzy":
+            return matched[text]
     if not name_hints:  # a title that names a unit we cannot find is not overruled by a file name
         by_file = _from_file_name(file_stem, names)
         if by_file.code:

@@ -306,25 +306,26 @@ def decode_legacy_text(book: Book, data: bytes) -> None:
                 if enc == "tcvn3":
                     pending.setdefault(grid.name, []).append((r, c))
     if pending and book.fmt == "xlsx":
-        for grid in book.sheets:
-            for r, c in _upper_font_cells(data, grid.name, pending.get(grid.name, [])):
-                grid.rows[r][c] = grid.rows[r][c].upper()
+        grids = {g.name: g for g in book.sheets}
+        for sheet, (r, c) in _upper_font_cells(data, pending):
+            grids[sheet].rows[r][c] = grids[sheet].rows[r][c].upper()
 
 
-def _upper_font_cells(data: bytes, sheet: str, cells: list[tuple[int, int]]):
-    if not cells:
-        return []
+def _upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
+    """(sheet, (row, col)) of the TCVN3 cells set in an upper-case font; one workbook load."""
     try:
         import openpyxl
 
-        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet]
-        wanted = set(cells)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         found = []
-        for row in ws.iter_rows(max_row=max(r for r, _ in cells) + 1):
-            for cell in row:
-                pos = (getattr(cell, "row", 0) - 1, getattr(cell, "column", 0) - 1)
-                if pos in wanted and legacy.is_upper_font(cell.font.name if cell.font else None):
-                    found.append(pos)
+        for sheet, cells in pending.items():
+            wanted = set(cells)
+            for row in wb[sheet].iter_rows(max_row=max(r for r, _ in cells) + 1):
+                for cell in row:
+                    pos = (getattr(cell, "row", 0) - 1, getattr(cell, "column", 0) - 1)
+                    font = cell.font.name if getattr(cell, "font", None) else None
+                    if pos in wanted and legacy.is_upper_font(font):
+                        found.append((sheet, pos))
         return found
     except Exception as exc:  # fonts only improve display; never fail a file for them
         log.debug("không đọc được phông chữ: %s", exc)
