@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from lib03.parse import period_months
 from lib03.sheetwrite import Sheet
 from lib03.text import strip_diacritics
 
@@ -204,10 +205,6 @@ class Content:
     insp: list[Insp] = field(default_factory=list)
 
 
-def months_of(period: str) -> list[int]:
-    return list(range(1, 7)) if period.endswith("H1") else list(range(7, 13))
-
-
 def make_content(unit: Unit, period: str, rng: random.Random, role: str | None) -> Content:
     start, deadline = PERIODS[period]
     day = deadline - timedelta(days=rng.randint(1, 14))
@@ -251,7 +248,7 @@ def make_content(unit: Unit, period: str, rng: random.Random, role: str | None) 
 
 def _months(unit: Unit, period: str, rng: random.Random, n_cells: int, role: str | None):
     rows = []
-    for i, month in enumerate(months_of(period)):
+    for i, month in enumerate(period_months(period)):
         if unit.kind == DB:
             met = n_cells - (1 if rng.random() < 0.3 else 0)
             hcm = met - (1 if rng.random() < 0.3 else 0)

@@ -316,6 +316,16 @@ def is_period_id(name: object) -> bool:
     return isinstance(name, str) and _PERIOD_ID.fullmatch(name) is not None
 
 
+def period_of_folder(name: str) -> str | None:
+    """The period a folder stands for: "2014-H1", also typed "2014-h1", "2014 H1", "2014_H1".
+
+    >>> period_of_folder("2014-h1"), period_of_folder("2014 H2"), period_of_folder("moi nhan")
+    ('2014-H1', '2014-H2', None)
+    """
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[hH]\s*([12])", name.strip())
+    return f"{m[1]}-H{m[2]}" if m else None
+
+
 def parse_period(text: object) -> str | None:
     """The reporting period named in a title or folder name, as ``YYYY-H1`` / ``YYYY-H2``.
 

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError
 from lib03.match import UnitMatch, match_report_unit
-from lib03.parse import is_period_id, period_bounds
+from lib03.parse import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
@@ -75,17 +74,6 @@ def display_path(path: Path, root: Path) -> str:
         return rel
     except UnicodeEncodeError:
         return os.fsencode(rel).decode("cp1258", errors="replace")
-
-
-def period_of_folder(name: str) -> str | None:
-    """The period a folder stands for: "2014-H1", also typed "2014-h1", "2014 H1", "2014_H1".
-
-    >>> period_of_folder("2014-h1"), period_of_folder("2014 H2"), period_of_folder("moi nhan")
-    ('2014-H1', '2014-H2', None)
-    """
-    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[hH]\s*([12])", name.strip())
-    period = f"{m[1]}-H{m[2]}" if m else None
-    return period if period and is_period_id(period) else None
 
 
 def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]:
