@@ -7,14 +7,13 @@ fix ends the command with a sentence and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import errno
 import logging
 import sys
 from pathlib import Path
 
 from lib03 import __version__
 from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
-from lib03.errors import Lib03Error
+from lib03.errors import Lib03Error, os_reason
 
 log = logging.getLogger("lib03")
 
@@ -54,12 +53,6 @@ _ARGPARSE_WORDS = (
     ("expected one argument", "cần một giá trị"),
     ("argument ", "tham số "),
 )
-_OS_ERRORS = {
-    errno.ENOENT: "không tồn tại", errno.EACCES: "không có quyền",
-    errno.EPERM: "không có quyền", errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOTDIR: "không phải thư mục",
-    errno.EISDIR: "là một thư mục",
-}
 
 
 class UsageError(Lib03Error):
@@ -188,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:  # a folder that cannot be created or written, a disk that is full
         where = f" ({exc.filename})" if exc.filename else ""
-        reason = _OS_ERRORS.get(exc.errno, "lỗi hệ thống")
+        reason = os_reason(exc)
         print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {reason}. "
               "Kiểm tra đường dẫn, quyền ghi và dung lượng ổ đĩa.", file=sys.stderr)
         return 2

@@ -1,5 +1,24 @@
 """The small exception hierarchy; messages are Vietnamese because analysts read them."""
 
+import errno
+
+# The operating system's reasons, as an analyst should read them.
+_OS_REASONS = {
+    errno.ENOENT: "không tồn tại", errno.EACCES: "không có quyền", errno.EPERM: "không có quyền",
+    errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOTDIR: "không phải thư mục", errno.EISDIR: "là một thư mục",
+    errno.ELOOP: "liên kết vòng", errno.ENAMETOOLONG: "tên quá dài",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Vietnamese reason for an operating-system error.
+
+    >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file"))
+    'không tồn tại'
+    """
+    return _OS_REASONS.get(exc.errno, "lỗi hệ thống khi đọc/ghi")
+
 
 class Lib03Error(Exception):
     """Base class for every error lib03 raises on purpose."""

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
-from lib03.errors import RawFolderError, WorkbookError
+from lib03.errors import RawFolderError, WorkbookError, os_reason
 from lib03.match import UnitMatch, match_report_unit
 from lib03.parse import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
@@ -134,7 +134,7 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
     except OSError as exc:
         submission["status_reason"] = "file_unreadable"
         return FileResult(submission, problems=[Problem("file_unreadable",
-                                                        detail=exc.strerror or str(exc))])
+                                                        detail=os_reason(exc))])
     submission["sha256"] = hashlib.sha256(data).hexdigest()
     try:
         return _clean_bytes(period, path, data, rel, registry, submission)
