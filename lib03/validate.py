@@ -134,8 +134,8 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFr
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
     for indicator, cell in raw.summary:
-        term = next(t for t in vocab.indicators() if t.id == indicator)
-        parsed = parse_yesno(cell.value) if term.kind == "yesno" else parse_count(cell.value)
+        yesno = vocab.indicator_kinds()[indicator] == "yesno"
+        parsed = parse_yesno(cell.value) if yesno else parse_count(cell.value)
         value = _value(cell, parsed, out.problems)
         values[indicator] = value
         cells[indicator] = f"{cell.sheet}!{cell.address}"

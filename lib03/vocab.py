@@ -85,6 +85,12 @@ def indicator_labels() -> dict[str, str]:
 
 
 @cache
+def indicator_kinds() -> dict[str, str]:
+    """Indicator id → "count" or "yesno"."""
+    return {t.id: t.kind for t in indicators()}
+
+
+@cache
 def columns(table: str) -> tuple[Term, ...]:
     """Column terms of one table kind: summary, monthly or inspection."""
     return tuple(
