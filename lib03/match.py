@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from lib03 import vocab
 from lib03.config import load_settings
@@ -127,6 +127,47 @@ def _typo_close(a: str, b: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The candidates' keys, prepared once: exact and level-free lookups, and the fuzzy
+    candidates grouped by the numbers in their names (only those can ever match)."""
+
+    codes: list[str]
+    keys: list[str]
+    exact: dict[str, list[str]]
+    level: dict[str, list[str]]
+    by_numbers: dict[tuple[str, ...], list[tuple[str, str]]]
+
+
+_INDEXES: dict[tuple[int, object], tuple[dict, _Index]] = {}
+
+
+def _drop_level(key: str) -> str:
+    return _drop(key, vocab.words("level_word"))
+
+
+def _index(candidates: dict[str, str], key) -> _Index:
+    # The registry's names are matched for every file: its index is kept, keyed by the dict's
+    # identity (the dict itself is held too, so its id cannot be reused). Small candidate
+    # sets (a Đảng bộ's cells) are cheap to index and are not kept.
+    slot = (id(candidates), key)
+    if (hit := _INDEXES.get(slot)) and hit[0] is candidates:
+        return hit[1]
+    codes = sorted(candidates)
+    keys = [key(candidates[c]) for c in codes]
+    exact: dict[str, list[str]] = {}
+    level: dict[str, list[str]] = {}
+    by_numbers: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for code, k in zip(codes, keys, strict=True):
+        exact.setdefault(k, []).append(code)
+        level.setdefault(_drop_level(k), []).append(code)
+        by_numbers.setdefault(_numbers(k), []).append((code, k))
+    index = _Index(codes, keys, exact, level, by_numbers)
+    if len(candidates) > 100:
+        _INDEXES[slot] = (candidates, index)
+    return index
+
+
 def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMatch:
     """Match `name` among `candidates` (code → registry name).
 
@@ -142,19 +183,17 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMa
     target = key(name)
     if not target:
         return UnitMatch(None, "none", "tên trống")
-    keyed = {code: key(label) for code, label in candidates.items()}
-    for level in (False, True):  # exact, then exact without "xã", "phường", "thị trấn"
-        def norm(k: str, level: bool = level) -> str:
-            return _drop(k, vocab.words("level_word")) if level else k
-
-        exact = sorted(code for code, k in keyed.items() if norm(k) == norm(target))
+    index = _index(candidates, key)
+    # Exact, then exact without "xã", "phường", "thị trấn".
+    for table, probe in ((index.exact, target), (index.level, _drop_level(target))):
+        exact = table.get(probe, [])
         if len(exact) == 1:
             return UnitMatch(exact[0], "exact")
         if len(exact) > 1:
             return UnitMatch(None, "ambiguous", _list(exact, candidates))
     scored = sorted(
-        ((fuzz.ratio(target, k), code) for code, k in keyed.items()
-         if _numbers(k) == _numbers(target) and _typo_close(target, k)),
+        ((fuzz.ratio(target, k), code) for code, k in index.by_numbers.get(_numbers(target), ())
+         if _typo_close(target, k)),
         key=lambda sc: (-sc[0], sc[1]),
     )
     if scored and scored[0][0] >= settings.fuzzy_unit_threshold:
@@ -165,9 +204,8 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMa
             return UnitMatch(None, "ambiguous", _list(close, candidates))
         return UnitMatch(best_code, "fuzzy",
                          f"«{name}» → {candidates[best_code]} ({best_code}, {scored[0][0]:.0f}%)")
-    nearest = sorted(
-        ((fuzz.ratio(target, k), code) for code, k in keyed.items()), key=lambda sc: (-sc[0], sc[1])
-    )[:3]
+    hits = process.extract(target, index.keys, scorer=fuzz.ratio, limit=None)
+    nearest = sorted(((s, index.codes[i]) for _, s, i in hits), key=lambda sc: (-sc[0], sc[1]))[:3]
     return UnitMatch(None, "none", "; ".join(
         f"{candidates[c]} ({c}, {s:.0f}%)" for s, c in nearest) or "không có ứng viên")
 
