@@ -140,7 +140,9 @@ def _fuzzy(key: str) -> LabelMatch:
     ranked = sorted(best_per_id.items(), key=lambda kv: -kv[1])
     labels = indicator_labels()
     candidates = tuple(f"{labels[i]} ({score:.0f}%)" for i, score in ranked[:3])
-    if ranked and ranked[0][1] >= settings.fuzzy_label_threshold:
+    # "chưa", "không", "miễn" turn a label into its opposite: never accepted as a near miss.
+    negated = any(has_words(key, w) for w in words("negation"))
+    if ranked and ranked[0][1] >= settings.fuzzy_label_threshold and not negated:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if ranked[0][1] - runner_up >= settings.fuzzy_margin:
             return LabelMatch(ranked[0][0], "fuzzy", candidates[:1])

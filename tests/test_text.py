@@ -97,3 +97,25 @@ def test_unknown_labels_never_match_silently(label):
 ])
 def test_column_headers(table, header, column):
     assert match_column(table, header) == column
+
+
+@pytest.mark.parametrize("label", [
+    "Số đảng viên được miễn đăng ký",
+    "Số đảng viên chưa báo cáo kết quả học tập và làm theo",
+    "Số đảng viên chưa tham gia học tập chuyên đề",
+    "Số gương chưa được nhân rộng",
+    "Số chi bộ trực thuộc chưa được kiểm tra",
+    "Số chi bộ không được giám sát",
+    "Chưa kiện toàn Bộ phận giúp việc 03",
+])
+def test_a_negated_label_is_never_its_positive_indicator(label):
+    assert match_indicator(label).id is None
+
+
+@pytest.mark.parametrize("table, header", [
+    ("inspection", "Số kiến nghị chưa khắc phục"),
+    ("monthly", "Số chi bộ không sinh hoạt"),
+    ("summary", "Kỳ trước"),
+])
+def test_a_negated_or_past_header_is_not_a_data_column(table, header):
+    assert match_column(table, header) not in ("resolved", "cells_met", "value")
