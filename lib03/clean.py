@@ -98,7 +98,7 @@ def _is_total(text: str) -> bool:
     return False
 
 
-def extract_report(book: Book) -> RawReport:
+def extract_report(book: Book, period: str | None = None) -> RawReport:
     """Lift every recognised table and the title texts out of a workbook.
 
     Hidden sheets hold lookup lists or last period's copy: they are read only when the
@@ -107,11 +107,11 @@ def extract_report(book: Book) -> RawReport:
     report = RawReport()
     for grid in book.sheets:
         if not grid.hidden:
-            _extract_sheet(grid, report)
+            _extract_sheet(grid, report, period)
     hidden = [g for g in book.sheets if g.hidden]
     if not any(t.kind == "summary" for t in report.tables):
         for grid in hidden:
-            _extract_sheet(grid, report)
+            _extract_sheet(grid, report, period)
     else:
         report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
                             if any(not is_blank(v) for row in g.rows for v in row)]
@@ -121,10 +121,10 @@ def extract_report(book: Book) -> RawReport:
     return report
 
 
-def _extract_sheet(grid: Grid, report: RawReport) -> None:
+def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
     tables: list[Table] = []
     r = 0
-    while (table := find_header_row(grid, r)) is not None:
+    while (table := find_header_row(grid, r, period)) is not None:
         tables.append(table)
         r = table.header_row + 1
     used: set[int] = set()
@@ -132,7 +132,13 @@ def _extract_sheet(grid: Grid, report: RawReport) -> None:
         end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
         used.update(range(table.top, table.header_row + 1))
         _read_rows(grid, table, end, report, used)
+        report.problems += _unread_columns(grid, table)
         report.tables.append(table)
+        if table.rival_values:
+            chosen = cell_address(table.header_row, table.columns["value"])
+            report.problems.append(Problem(
+                "value_column_ambiguous", grid.name, chosen,
+                detail=f"dùng cột ở ô {chosen}; các cột khác: " + "; ".join(table.rival_values)))
     first_table = tables[0].top if tables else len(grid.rows)
     outside = []
     for r, row in enumerate(grid.rows):
@@ -151,6 +157,12 @@ def _extract_sheet(grid: Grid, report: RawReport) -> None:
                                                       r < first_table))
         if any(not is_blank(v) for v in row):
             outside.append(r)
+    stray = [cell_address(r, c) for r in outside for c, v in enumerate(grid.rows[r])
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if tables and stray:  # numbers typed beside the tables, not in them
+        report.problems.append(Problem("numbers_outside_table", grid.name, stray[0],
+                                       detail=", ".join(stray[:10]) + (" …" if len(stray) > 10
+                                                                      else "")))
     if grid.truncated_rows:
         report.problems.append(Problem(
             "sheet_truncated", grid.name, "", detail=f"{grid.truncated_rows:,}".replace(",", ".")
@@ -185,6 +197,40 @@ def _cell(grid: Grid, r: int, c: int | None) -> RawCell | None:
     if c is None:
         return None
     return RawCell(grid.value(r, c), grid.name, r, c, (r, c) in grid.formula_cells)
+
+
+def _is_number(value: object) -> bool:
+    """A figure: a number, or text that reads as a count ("25 đ/c"); not a mark or a date."""
+    if isinstance(value, (bool, dt.date)):
+        return False
+    return isinstance(value, (int, float)) or isinstance(value, str) and \
+        parse_count(value).value is not None
+
+
+def _is_numbering(values: list[object]) -> bool:
+    """1, 2, 3 … down a column: row numbers, not figures."""
+    nums = [parse_count(v).value for v in values]
+    return len(nums) > 1 and nums == list(range(1, len(nums) + 1))
+
+
+def _unread_columns(grid: Grid, table: Table) -> list[Problem]:
+    """A column of the table that no role reads yet holds numbers ("Trong đó: nữ", a column
+    with no header): said once per column, so no typed figure goes unmentioned. Columns the
+    template knows to skip (Tỷ lệ %, Kế hoạch, ĐVT) are derived or other periods' figures."""
+    known = set(table.columns.values())
+    skipped = {t.id for t in vocab.columns(table.kind) if t.kind == "ignore"}
+    width = max((len(grid.value_row(r)) for r in table.rows), default=0)
+    found = []
+    for c in range(width):
+        header = table.header_texts[c] if c < len(table.header_texts) else ""
+        if c in known or vocab.match_column(table.kind, header) in skipped:
+            continue
+        numbers = [r for r in table.rows if _is_number(grid.value(r, c))]
+        if numbers and not _is_numbering([grid.value(r, c) for r in numbers]):
+            header = header or "không có tiêu đề"
+            found.append(Problem("column_unread", grid.name, cell_address(numbers[0], c),
+                                 detail=f"«{header}», cột {cell_address(0, c)[:-1]}"))
+    return found
 
 
 def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[int]) -> None:
@@ -243,6 +289,15 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
                                        detail=vocab.indicator_labels()[match.id]))
         return None
     report.summary.append((match.id, value))
+    if not has_value:
+        elsewhere = [c for c, v in enumerate(grid.value_row(r))
+                     if c not in (cols["label"], cols["value"], cols.get("stt")) and _is_number(v)]
+        if elsewhere:
+            header = cell_text(grid.value(table.header_row, elsewhere[0])) or "không có tiêu đề"
+            report.problems.append(Problem(
+                "value_elsewhere", grid.name, cell_address(r, elsewhere[0]),
+                raw=grid.value(r, elsewhere[0]),
+                detail=f"{vocab.indicator_labels()[match.id]}; số nằm ở cột «{header}»"))
     return True
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lib03 import vocab
 from lib03.parse import is_blank, parse_count, parse_mark
 from lib03.read import Grid
-from lib03.text import cell_text
+from lib03.text import cell_text, fold_key, has_words
 
 # What a table needs before it is believed to be one: required columns, the columns of which
 # some must be present, and how many of those.
@@ -38,6 +38,10 @@ class Table:
     columns: dict[str, int]
     top: int = -1  # the first row of the header
     rows: list[int] = field(default_factory=list)
+    # Headers of other columns that could also be the value ("Năm 2013 | Năm 2014"), when the
+    # period could not decide: the first is used and the analyst is told.
+    rival_values: list[str] = field(default_factory=list)
+    header_texts: list[str] = field(default_factory=list)  # as read, two-row headers joined
 
 
 def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
@@ -52,6 +56,39 @@ def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
         if col and col not in found:
             found[col] = c
     return found
+
+
+def choose_value_column(texts: list[str], cols: dict[str, int],
+                        period: str | None) -> list[str]:
+    """Several columns may be headed like values ("6 tháng đầu năm | 6 tháng cuối năm",
+    "Năm 2013 | Năm 2014"): keep the one that names this period, and return the headers of
+    the rivals left when the headers cannot tell (empty when the choice is clear).
+
+    >>> cols = {"label": 0, "value": 1}
+    >>> choose_value_column(["Nội dung", "6 tháng đầu năm", "6 tháng cuối năm"], cols, "2014-H2")
+    []
+    >>> cols
+    {'label': 0, 'value': 2}
+    """
+    found = [c for c, t in enumerate(texts) if t and vocab.match_column("summary", t) == "value"]
+    if len(found) < 2:
+        return []
+    if period:
+        year, half = period.split("-")
+        this, other = ("dau", "cuoi") if half == "H1" else ("cuoi", "dau")
+
+        def fits(c: int) -> bool:
+            key = fold_key(texts[c], numbering=False)
+            years = re.findall(r"\b(?:19|20)\d\d\b", key)
+            return (not has_words(key, f"{other} nam") and (not years or year in years)
+                    and (has_words(key, f"{this} nam") or year in years or not has_words(
+                        key, "6 thang")))
+
+        narrowed = [c for c in found if fits(c)] or found
+    else:
+        narrowed = found
+    cols["value"] = narrowed[0]
+    return [texts[c] for c in narrowed[1:]]
 
 
 def _satisfies(kind: str, cols: dict[str, int]) -> bool:
@@ -83,7 +120,7 @@ def _looks_like_header(grid: Grid, r: int) -> bool:
     return len(texts) >= 2 and numbers == 0 and marks == 0
 
 
-def find_header_row(grid: Grid, start: int = 0) -> Table | None:
+def find_header_row(grid: Grid, start: int = 0, period: str | None = None) -> Table | None:
     """The first header row at or after `start` that opens a table of any kind.
 
     Most of the header's words must be known column names, so a data row that happens to
@@ -113,7 +150,9 @@ def find_header_row(grid: Grid, start: int = 0) -> Table | None:
                 rank = (named >= len(cols), named)
                 if (_satisfies(kind, cols) and 2 * named >= filled
                         and (best_rank is None or rank > best_rank)):
-                    best = Table(kind, grid.name, r + (1 if two else 0), cols, top=r)
+                    rivals = choose_value_column(texts, cols, period) if kind == "summary" else []
+                    best = Table(kind, grid.name, r + (1 if two else 0), cols, top=r,
+                                 rival_values=rivals, header_texts=texts)
                     best_rank = rank
         if best:
             return best

@@ -171,7 +171,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         if raw is None:
             result.problems.append(Problem("template_layout_changed"))
         book = replace(book, sheets=[g for g in book.sheets if g.name != ID_SHEET])
-    raw = raw or extract_report(book)
+    raw = raw or extract_report(book, period)
     result.problems += raw.problems
     submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):

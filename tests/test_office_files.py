@@ -69,7 +69,8 @@ def test_office_file_raises_no_spurious_warning(name):
         "label_unmatched", "label_ambiguous", "row_unrecognised", "indicator_missing",
         "month_missing", "formula_no_value", "indicator_duplicate", "month_duplicate",
         "sheet_unrecognised", "month_outside_period", "date_outside_period", "value_percent",
-        "value_not_integer",
+        "value_not_integer", "column_unread", "value_elsewhere", "numbers_outside_table",
+        "value_column_ambiguous", "column_missing",
     }
     assert codes == set()
 

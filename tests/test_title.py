@@ -61,3 +61,30 @@ def test_unit_hints_lowest_organisation_line_first():
                    ["Mã đơn vị:", "DB01-03"]])
     assert unit_hints(raw) == [("code", "DB01-03"), ("name", "CHI BỘ ẤP 3"),
                                ("name", "ĐẢNG BỘ XÃ TÂN PHÚ")]
+
+
+def _summary(header, rows, period="2014-H2"):
+    grid = Grid("Tổng hợp", [header] + rows)
+    return extract_report(Book(path=None, fmt="xlsx", sheets=[grid]), period)
+
+
+def test_the_column_of_this_period_is_the_value():
+    raw = _summary(["STT", "Nội dung", "6 tháng đầu năm", "6 tháng cuối năm"],
+                   [[1, "Tổng số đảng viên", 209, 211]])
+    assert [(i, c.value, c.address) for i, c in raw.summary] == [("tong_dang_vien", 211, "D2")]
+    raw = _summary(["STT", "Nội dung", "Kỳ trước", "Kỳ này"], [[1, "Tổng số đảng viên", 9, 11]])
+    assert [c.value for _, c in raw.summary] == [11]
+    raw = _summary(["STT", "Nội dung", "Số lượng", "Kết quả"], [[1, "Tổng số đảng viên", 9, 11]])
+    assert "value_column_ambiguous" in {p.code for p in raw.problems}
+
+
+def test_figures_the_cleaner_does_not_read_are_always_named():
+    raw = _summary(["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Trong đó: nữ"],
+                   [[1, "Tổng số đảng viên", 120, "", 30],
+                    [2, "Số đảng viên đã đăng ký nêu gương", None, 0.9, 28]])
+    problems = {(p.code, p.cell) for p in raw.problems}
+    assert ("column_unread", "E2") in problems  # the "nữ" column
+    assert ("value_elsewhere", "D3") in problems  # blank value, a figure beside it
+    raw = extract_report(Book(path=None, fmt="xlsx", sheets=[Grid("Tổng hợp", [
+        ["Tổng số đảng viên:", 211], [], HEADER] + BODY)]))
+    assert ("numbers_outside_table", "B1") in {(p.code, p.cell) for p in raw.problems}
