@@ -248,6 +248,9 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         if r <= table.header_row + 2 and not table.rows and is_column_number_row(row):
             used.add(r)
             continue
+        if "stt" in cols and all(is_blank(v) for c, v in enumerate(row) if c != cols["stt"]):
+            used.add(r)  # a numbered row left empty: nothing to read, nothing lost
+            continue
         if table.kind == "summary":
             taken = _summary_row(grid, table, r, report)
         else:

@@ -234,14 +234,31 @@ def _inspection_sheet(wb, unit: dict, period: str, children: list[dict], layout:
 def _guide_sheet(wb, period: str) -> None:
     ws = wb.create_sheet(GUIDE)
     for row, line in enumerate(GUIDE_LINES, start=1):
-        ws.cell(row=row, column=1, value=line)
+        ws.cell(row=row, column=1, value=line or None)
     ws["A1"].font = Font(bold=True)
     ws.cell(row=len(GUIDE_LINES) + 2, column=1, value=f"Kỳ báo cáo: {period_title(period)}.")
     ws.column_dimensions["A"].width = 100
     _protect(ws)
 
 
+def _fingerprint(wb, layout: dict) -> None:
+    """Per sheet: its extent, how many cells the template wrote, and its input cells. A
+    returned file whose sheet differs in any of these was reshaped by the unit."""
+    for ws in wb.worksheets:
+        written, inputs = 0, []
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.protection.locked is False:
+                    inputs.append(cell.coordinate)
+                elif not is_blank(cell.value):
+                    written += 1
+        layout[f"extent:{ws.title}"] = f"{ws.cell(ws.max_row, ws.max_column).coordinate}"
+        layout[f"written:{ws.title}"] = str(written)
+        layout[f"inputs:{ws.title}"] = ",".join(inputs)
+
+
 def _identity_sheet(wb, unit: dict, period: str, layout: dict) -> None:
+    _fingerprint(wb, layout)
     ws = wb.create_sheet(ID_SHEET)
     ws.sheet_state = "hidden"
     entries = {"template": "lib03", "version": TEMPLATE_VERSION,
@@ -321,6 +338,8 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
     labels = vocab.indicator_labels()
     report = RawReport(stated_period=identity.get("period"))
     kinds = set()
+    if not _shape_unchanged(book, identity):
+        return None
     for key, ref in identity.items():
         kind, _, name = key.partition(":")
         if kind not in ("indicator", "month", "cell"):
@@ -359,6 +378,37 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
     report.report_date = parse_date(grids[sheet].value(r, c0)).value
     report.report_date_cell = (sheet, cell_address(r, c0))
     return report
+
+
+def _shape_unchanged(book: Book, identity: dict[str, str]) -> bool:
+    """Every sheet the template wrote is there with the same extent and the same written
+    cells, and no other visible sheet holds anything: only then is the known layout safe
+    (a column inserted, rows appended under a table or a sheet added all fail here)."""
+    grids = {g.name: g for g in book.sheets}
+    sheets = [k.partition(":")[2] for k in identity if k.startswith("extent:")]
+    if not sheets:
+        return False  # an identity without a fingerprint: read by the general path
+    for name in sheets:
+        grid = grids.get(name)
+        if grid is None:
+            return False
+        last_r, last_c = parse_address(identity[f"extent:{name}"])
+        inputs = {parse_address(a) for a in identity.get(f"inputs:{name}", "").split(",") if a}
+        written = 0
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if is_blank(value):
+                    continue
+                if r > last_r or c > last_c:
+                    return False
+                written += (r, c) not in inputs
+        if str(written) != identity.get(f"written:{name}"):
+            return False
+    return not any(
+        g.name not in sheets and g.name != ID_SHEET and not g.hidden
+        and any(not is_blank(v) for row in g.rows for v in row)
+        for g in book.sheets
+    )
 
 
 def _headers_in_place(grids: dict, identity: dict[str, str]) -> bool:

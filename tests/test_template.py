@@ -184,6 +184,7 @@ def test_template_saved_by_libreoffice_cleans_exactly(fmt, tmp_path):
     assert list(subs["template"]) == ["1", "1"] and set(subs["status"]) == {"ok"}
     log = read_table(tmp_path / "out" / "quality_log.csv")
     assert log[log["severity"] != "info"].empty
+    assert "template_layout_changed" not in set(log["code"])  # read by its known layout
 
 
 def test_figures_typed_in_a_spare_row_without_a_name_are_not_lost(units, templates, tmp_path):
@@ -198,3 +199,31 @@ def test_figures_typed_in_a_spare_row_without_a_name_are_not_lost(units, templat
     log = read_table(tmp_path / "out" / "quality_log.csv")
     rows = log[log["code"] == "row_unrecognised"]
     assert list(rows["cell"]) == [f"C{spare}"] and list(rows["sheet"]) == [INSPECTION]
+
+
+@pytest.mark.parametrize("reshape", ["column_in_monthly", "rows_under_summary", "extra_sheet"])
+def test_a_reshaped_template_is_never_read_by_position(units, templates, tmp_path, reshape):
+    truth = _fill_all(units, templates, tmp_path / "raw")
+    path = next((tmp_path / "raw" / PERIOD).glob("DB01_*"))
+    wb = openpyxl.load_workbook(path)
+    if reshape == "column_in_monthly":
+        wb[MONTHLY].insert_cols(2)
+        wb[MONTHLY]["B3"] = "Tổng số chi bộ"
+        for r in range(4, 10):
+            wb[MONTHLY][f"B{r}"] = 99
+    elif reshape == "rows_under_summary":
+        wb[SUMMARY]["B27"], wb[SUMMARY]["C27"] = "Số đảng viên mới kết nạp", 7
+    else:
+        wb.create_sheet("Phụ lục")["A1"] = 10
+    wb.save(path)
+    run_clean(tmp_path / "raw", tmp_path / "out", progress=False)
+    log = read_table(tmp_path / "out" / "quality_log.csv")
+    mine = log[log["source_file"].str.contains("DB01_")]
+    assert "template_layout_changed" in set(mine["code"])
+    if reshape == "column_in_monthly":
+        _check_values(tmp_path / "out", truth)  # the moved columns are found by their headers
+        assert "column_unread" in set(mine["code"])  # the 99s are named, not used
+    elif reshape == "rows_under_summary":
+        assert "label_unmatched" in set(mine["code"])
+    else:
+        assert "sheet_unrecognised" in set(mine["code"])
