@@ -42,6 +42,7 @@ class FileResult:
     monthly: list[dict] = field(default_factory=list)
     inspections: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    doubtful: bool = False  # the file may be another unit's: never preferred over a sure one
 
 
 @dataclass
@@ -183,6 +184,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
     unit = registry.records[found.code]
     submission["unit_code"] = found.code
     submission["unit_name"] = unit["unit_name"]
+    result.doubtful = found.how == "template-doubtful"
     if found.how in ("fuzzy", "filename"):
         result.problems.append(Problem("unit_fuzzy_match", detail=found.detail))
     if not unit["unit_type"]:
@@ -197,6 +199,8 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
     children = registry.children.get(found.code, registry.units.iloc[0:0])
     parsed = parse_report(raw, unit, period, children, rel)
     result.problems += parsed.problems
+    if parsed.empty:
+        return quarantine("report_empty")
     tag = {"period": period, "unit_code": found.code}
     result.indicators = [tag | r for r in parsed.indicators]
     result.monthly = [tag | r for r in parsed.monthly]
@@ -212,11 +216,14 @@ def _identify(identity: dict | None, raw, stem: str, registry: RegistryIndex,
     if not identity or identity["unit_code"] not in registry.names:
         return match_report_unit(unit_hints(raw), stem, registry)
     code = identity["unit_code"]
-    other = match_report_unit([], stem, registry)
-    if other.code and other.code != code:
-        problems.append(Problem("template_other_unit", detail=(
-            f"mẫu của {registry.names[code]} ({code}), tên tệp chỉ {registry.names[other.code]}"
-            f" ({other.code}); số liệu được tính cho {code}")))
+    hints = unit_hints(raw)
+    for source, other in (("tiêu đề", match_report_unit(hints, "", registry) if hints else None),
+                          ("tên tệp", match_report_unit([], stem, registry))):
+        if other and other.code and other.code != code:
+            problems.append(Problem("template_other_unit", detail=(
+                f"mẫu của {registry.names[code]} ({code}), {source} ghi "
+                f"{registry.names[other.code]} ({other.code}); số liệu được tính cho {code}")))
+            return UnitMatch(code, "template-doubtful")
     return UnitMatch(code, "template")
 
 
@@ -245,7 +252,7 @@ def resolve_duplicates(results: list[FileResult]) -> None:
     for group in groups.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: (r.submission.get("report_date") or dt.date.min,
+        group.sort(key=lambda r: (not r.doubtful, r.submission.get("report_date") or dt.date.min,
                                   r.submission["source_file"]))
         winner = group[-1]
         names = ", ".join(r.submission["source_file"] for r in group)

@@ -19,7 +19,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lib03 import vocab
-from lib03.clean import RawCell, RawReport
+from lib03.clean import RawCell, RawReport, TitleText
 from lib03.layout import ROW_KEYS, Table
 from lib03.parse import is_blank, parse_date, parse_month, period_bounds, period_months
 from lib03.quality import Problem
@@ -34,6 +34,7 @@ SUMMARY, MONTHLY, INSPECTION, GUIDE = "Tổng hợp", "Sinh hoạt chi bộ", "K
     "Hướng dẫn"
 YES_NO = ("Có", "Không")
 EXTRA_CELL_ROWS = 3  # blank rows for cells missing from the registry
+HEADER_ROW = 10  # the summary table's header row (Excel numbering)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="808080")
@@ -156,9 +157,10 @@ def _summary_sheet(wb, unit: dict, period: str, layout: dict, district: str) -> 
     layout["report_date"] = f"{SUMMARY}!C8"
     for ref in ("A1", "A2", "A4", "A5", "D1"):
         ws[ref].font = Font(bold=True)
-    _header(ws, 10, ["STT", "Nội dung (chỉ tiêu)", "Số lượng", "Ghi chú"], [6, 62, 14, 30])
+    _header(ws, HEADER_ROW, ["STT", "Nội dung (chỉ tiêu)", "Số lượng", "Ghi chú"],
+            [6, 62, 14, 30])
     counts, marks, notes = [], [], []
-    row = 11
+    row = HEADER_ROW + 1
     for number, term in enumerate(
         (t for t in vocab.indicators() if t.scope == "all" or is_dang_bo), start=1
     ):
@@ -374,6 +376,11 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
         return None
     report.tables = [Table(kind, "", 0, {k: i for i, k in enumerate(ROW_KEYS.get(kind, ()))})
                      for kind in sorted(kinds)]
+    # The title block, so the unit named there can be compared with the template's identity.
+    title = grids[SUMMARY]
+    report.texts = [TitleText(SUMMARY, cell_text(v), r, c, True)
+                    for r, row in enumerate(title.rows[:HEADER_ROW - 1]) for c, v in enumerate(row)
+                    if cell_text(v)]
     sheet, r, c0, _ = _split(identity["report_date"])
     report.report_date = parse_date(grids[sheet].value(r, c0)).value
     report.report_date_cell = (sheet, cell_address(r, c0))

@@ -46,6 +46,7 @@ class ParsedReport:
     monthly: list[dict] = field(default_factory=list)
     inspections: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    empty: bool = False  # not one figure in the summary: a blank form, not a report
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,13 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFr
     is_dang_bo = unit["unit_type"] == "dang_bo_co_so"
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
+    blank = []
     for indicator, cell in raw.summary:
         yesno = vocab.indicator_kinds()[indicator] == "yesno"
         parsed = parse_yesno(cell.value) if yesno else parse_count(cell.value)
         value = _value(cell, parsed, out.problems)
+        if is_blank(cell.value) and not cell.formula:
+            blank.append(vocab.indicator_labels()[indicator])
         values[indicator] = value
         cells[indicator] = f"{cell.sheet}!{cell.address}"
         out.indicators.append({"indicator": indicator, "value": value,
@@ -145,6 +149,9 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFr
     missing = [t.label for t in expected if t.id not in values]
     if missing:
         out.problems.append(Problem("indicator_missing", detail="; ".join(missing)))
+    if blank:  # asked and left empty: missing, not zero — and the analyst should know
+        out.problems.append(Problem("indicator_blank", detail="; ".join(blank)))
+    out.empty = not any(v is not None for v in values.values())
     values["registry.subcells"] = int((children["active"] == 1).sum()) if is_dang_bo else None
     if any(t.kind == "inspection" for t in raw.tables):
         values["sheet.inspection_rows"] = len(raw.inspections)

@@ -227,3 +227,34 @@ def test_a_reshaped_template_is_never_read_by_position(units, templates, tmp_pat
         assert "label_unmatched" in set(mine["code"])
     else:
         assert "sheet_unrecognised" in set(mine["code"])
+
+
+def test_a_copy_of_another_units_template_never_replaces_that_units_report(
+        units, templates, tmp_path):
+    _fill_all(units, templates, tmp_path / "raw")
+    folder = tmp_path / "raw" / PERIOD
+    own = next(folder.glob("DB02_*"))
+    wb = openpyxl.load_workbook(own)  # DB01 filled a copy of DB02's template, dated later
+    wb[SUMMARY]["A6"], wb[SUMMARY]["A7"] = "Đơn vị: Đảng bộ xã Tân Phú", "Mã đơn vị: DB01"
+    wb[SUMMARY]["C8"] = dt.date(2014, 12, 19)
+    wb.save(folder / "DB01_Tan_Phu_ban_sao.xlsx")
+    run_clean(tmp_path / "raw", tmp_path / "out", progress=False)
+    subs = read_table(tmp_path / "out" / "submissions.csv").set_index("source_file")
+    assert subs.loc[f"{PERIOD}/{own.name}", "status"] == "ok"
+    assert subs.loc[f"{PERIOD}/DB01_Tan_Phu_ban_sao.xlsx", "status"] == "superseded"
+    log = read_table(tmp_path / "out" / "quality_log.csv")
+    flagged = log.loc[log["code"] == "template_other_unit", "source_file"]
+    assert list(flagged) == [f"{PERIOD}/DB01_Tan_Phu_ban_sao.xlsx"]
+
+
+def test_a_template_returned_blank_is_not_a_report(units, templates, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / PERIOD).mkdir(parents=True)
+    shutil.copy(RAW_DIR / REGISTRY_FILE_NAME, raw / REGISTRY_FILE_NAME)
+    blank = next(p for p in templates if p.name.startswith("DB01_"))
+    wb = openpyxl.load_workbook(blank)
+    wb[SUMMARY]["C8"] = dt.date(2014, 12, 15)  # only the date typed
+    wb.save(raw / PERIOD / blank.name)
+    run_clean(raw, tmp_path / "out", progress=False)
+    sub = read_table(tmp_path / "out" / "submissions.csv").iloc[0]
+    assert (sub["status"], sub["status_reason"]) == ("quarantined", "report_empty")
