@@ -64,6 +64,7 @@ class RawReport:
     report_date: dt.date | None = None
     report_date_cell: tuple[str, str] | None = None
     stated_period: str | None = None
+    from_template: bool = False  # read by a lib03 template's known layout
 
 
 def _is_signature(text: str) -> bool:
@@ -274,6 +275,10 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
                                            raw=value.value))
             return None
         return False
+    if _is_total(label):  # "Cộng" under a summary: derived, not an indicator
+        report.problems.append(Problem("total_row_skipped", grid.name,
+                                       cell_address(r, cols["label"]), raw=label))
+        return None
     match = vocab.match_indicator(label)
     if match.id is None:
         if has_value:

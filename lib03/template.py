@@ -27,6 +27,7 @@ from lib03.read import Book, cell_address, parse_address
 from lib03.registry import GRASSROOTS
 from lib03.sheetwrite import save_workbook
 from lib03.text import cell_text, fold_key, strip_diacritics
+from lib03.title import find_title_facts
 
 TEMPLATE_VERSION = "1"
 ID_SHEET = "_lib03"
@@ -46,12 +47,13 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 GUIDE_LINES = (
     "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO THỰC HIỆN CHỈ THỊ 03-CT/TW",
     "",
-    "1. Chỉ gõ vào các ô tô màu vàng. Các ô khác đã được khoá để giữ đúng mẫu.",
-    "2. Trang «Tổng hợp»: ghi ngày báo cáo và số lượng của từng chỉ tiêu (số nguyên, không ghi",
-    "   chữ hay đơn vị tính). Ô để trống được hiểu là chưa có số liệu, không phải số 0: nếu",
-    "   không có thì ghi 0.",
-    "3. Trang «Sinh hoạt chi bộ»: mỗi tháng một dòng.",
-    "4. Trang «Kiểm tra, giám sát» (chỉ đảng bộ cơ sở): các chi bộ trực thuộc đã được kê sẵn",
+    "1. Chỉ gõ vào các ô được tô màu vàng. Các ô khác đã được khoá để giữ đúng mẫu.",
+    "2. Trang “Tổng hợp”: ghi ngày báo cáo và số lượng của từng chỉ tiêu (số nguyên, không ghi",
+    "   chữ hay đơn vị tính; riêng dòng Bộ phận giúp việc 03 thì chọn Có hoặc Không). Ô để trống",
+    "   được hiểu là chưa có số liệu, không phải số 0: nếu không có thì ghi 0.",
+    "3. Trang “Sinh hoạt chi bộ”: mỗi tháng một dòng. Đảng bộ cơ sở ghi số chi bộ; chi bộ cơ sở",
+    "   chọn Có hoặc Không ở từng ô (tháng không sinh hoạt thì chọn Không).",
+    "4. Trang “Kiểm tra, giám sát” (chỉ đảng bộ cơ sở): các chi bộ trực thuộc đã được kê sẵn",
     "   theo danh mục; chọn Có/Không, ghi ngày thực hiện và số kiến nghị. Chi bộ chưa có trong",
     "   danh sách thì ghi tên vào các dòng trống cuối bảng.",
     "5. Không đổi tên trang, không chèn hay xoá dòng, cột; không đặt mật khẩu cho tệp.",
@@ -338,7 +340,7 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
     (renamed a sheet, inserted rows), so the general path reads it instead."""
     grids = {g.name: g for g in book.sheets}
     labels = vocab.indicator_labels()
-    report = RawReport(stated_period=identity.get("period"))
+    report = RawReport(stated_period=identity.get("period"), from_template=True)
     kinds = set()
     if not _shape_unchanged(book, identity):
         return None
@@ -382,8 +384,16 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
                     for r, row in enumerate(title.rows[:HEADER_ROW - 1]) for c, v in enumerate(row)
                     if cell_text(v)]
     sheet, r, c0, _ = _split(identity["report_date"])
-    report.report_date = parse_date(grids[sheet].value(r, c0)).value
-    report.report_date_cell = (sheet, cell_address(r, c0))
+    typed = grids[sheet].value(r, c0)
+    parsed = parse_date(typed, year_hint=int(identity["period"][:4]))
+    if parsed.value:
+        report.report_date, report.report_date_cell = parsed.value, (sheet, cell_address(r, c0))
+    elif parsed.problem:
+        report.problems.append(Problem("report_date_unparseable", sheet, cell_address(r, c0),
+                                       raw=typed))
+    else:
+        find_title_facts(report)  # left blank: a date typed elsewhere in the title counts
+        report.stated_period = identity.get("period")
     return report
 
 

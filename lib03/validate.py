@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import operator
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -82,6 +83,18 @@ def _value(cell: RawCell, parsed: Parsed, problems: list[Problem]) -> object:
         problems.append(Problem(parsed.problem, cell.sheet, cell.address, raw=cell.value))
     value = parsed.value
     return int(value) if isinstance(value, bool) else value
+
+
+def _year_of(value: object) -> int | None:
+    """The year a month cell states, if any ("07/2013", a real date); None otherwise.
+
+    >>> _year_of("07/2013"), _year_of("Tháng 7"), _year_of(dt.date(2014, 7, 1))
+    (2013, None, 2014)
+    """
+    if isinstance(value, dt.date):
+        return value.year
+    found = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", str(value))
+    return int(found[0]) if len(found) == 1 else None
 
 
 def check_rules(table: str, values: dict[str, object], cells: dict[str, str],
@@ -185,10 +198,12 @@ def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
                                         raw=month_cell.value, detail=str(month)))
             continue
         seen.add(month)
-        if month not in months_of_period:
+        stated_year = _year_of(month_cell.value)
+        if month not in months_of_period or stated_year not in (None, year):
             out.problems.append(Problem("month_outside_period", month_cell.sheet,
                                         month_cell.address, raw=month_cell.value,
-                                        detail=str(month)))
+                                        detail=f"{month}/{stated_year}" if stated_year
+                                        else str(month)))
         row = {"month": month}
         addresses = {}
         for key in ROW_KEYS["monthly"][1:]:
@@ -199,6 +214,13 @@ def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
             parsed = parse_count(cell.value) if is_dang_bo else parse_mark(cell.value)
             row[key] = _value(cell, parsed, out.problems)
             addresses[key] = f"{cell.sheet}!{cell.address}"
+        marks = [cells[k] for k in ROW_KEYS["monthly"][1:] if k in cells]
+        if raw.from_template and not is_dang_bo and marks and all(
+                is_blank(c.value) for c in marks):
+            # Blank marks mean "no" (SPEC), but our template offers Có/Không in every cell:
+            # a whole month left blank there is a form not filled in. Kept as no, and said.
+            out.problems.append(Problem("month_blank", month_cell.sheet, month_cell.address,
+                                        raw=month_cell.value, detail=str(month)))
         row["source"] = f"{source_file}!{_span(cells, ROW_KEYS['monthly'])}"
         out.problems += check_rules("monthly", row | {
             "so_chi_bo_truc_thuoc": totals.get("so_chi_bo_truc_thuoc") if is_dang_bo else None
