@@ -118,7 +118,7 @@ def extract_report(book: Book, period: str | None = None) -> RawReport:
                             if any(not is_blank(v) for row in g.rows for v in row)]
     if book.skipped_sheets:
         report.problems.append(Problem("sheets_skipped", detail=", ".join(book.skipped_sheets)))
-    find_title_facts(report)
+    find_title_facts(report, period)
     return report
 
 
@@ -204,8 +204,10 @@ def _is_number(value: object) -> bool:
     """A figure: a number, or text that reads as a count ("25 đ/c"); not a mark or a date."""
     if isinstance(value, (bool, dt.date)):
         return False
-    return isinstance(value, (int, float)) or isinstance(value, str) and \
-        parse_count(value).value is not None
+    if isinstance(value, (int, float)):
+        return True
+    parsed = parse_count(value) if isinstance(value, str) else None
+    return bool(parsed) and (parsed.value is not None or parsed.problem == "value_percent")
 
 
 def _is_numbering(values: list[object]) -> bool:

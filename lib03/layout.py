@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from lib03 import vocab
 from lib03.parse import is_blank, parse_count, parse_mark
 from lib03.read import Grid
@@ -50,12 +52,17 @@ def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
     >>> map_columns("summary", ["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Ghi chú"])
     {'stt': 0, 'label': 1, 'value': 2, 'percent': 3, 'note': 4}
     """
-    found: dict[str, int] = {}
+    candidates: dict[str, list[int]] = {}
     for c, text in enumerate(texts):
         col = vocab.match_column(kind, text) if text else None
-        if col and col not in found:
-            found[col] = c
-    return found
+        if col:
+            candidates.setdefault(col, []).append(c)
+    labels = {t.id: fold_key(t.label, numbering=False) for t in vocab.columns(kind)}
+    # Of several columns fit for one role ("Nội dung kiểm tra" and "Kiểm tra"), the one
+    # whose header is closest to the role's own label; on a tie the leftmost.
+    return {col: max(cs, key=lambda c: (fuzz.ratio(fold_key(texts[c], numbering=False),
+                                                    labels[col]), -c))
+            for col, cs in sorted(candidates.items(), key=lambda kv: kv[1][0])}
 
 
 def choose_value_column(texts: list[str], cols: dict[str, int],

@@ -217,13 +217,18 @@ def _identify(identity: dict | None, raw, stem: str, registry: RegistryIndex,
         return match_report_unit(unit_hints(raw), stem, registry)
     code = identity["unit_code"]
     hints = unit_hints(raw)
-    for source, other in (("tiêu đề", match_report_unit(hints, "", registry) if hints else None),
-                          ("tên tệp", match_report_unit([], stem, registry))):
+    titled = match_report_unit(hints, "", registry) if hints else None
+    named = match_report_unit([], stem, registry)
+    for source, other in (("tiêu đề", titled), ("tên tệp", named)):
         if other and other.code and other.code != code:
+            # A title retyped by hand ("Mã đơn vị: DB01") says more than the template the
+            # unit happened to reuse; a file name alone does not.
+            chosen = other.code if source == "tiêu đề" and other.how in ("code", "exact") \
+                else code
             problems.append(Problem("template_other_unit", detail=(
                 f"mẫu của {registry.names[code]} ({code}), {source} ghi "
-                f"{registry.names[other.code]} ({other.code}); số liệu được tính cho {code}")))
-            return UnitMatch(code, "template-doubtful")
+                f"{registry.names[other.code]} ({other.code}); số liệu được tính cho {chosen}")))
+            return UnitMatch(chosen, "template-doubtful")
     return UnitMatch(code, "template")
 
 

@@ -392,7 +392,7 @@ def read_known_layout(book: Book, identity: dict[str, str]) -> RawReport | None:
         report.problems.append(Problem("report_date_unparseable", sheet, cell_address(r, c0),
                                        raw=typed))
     else:
-        find_title_facts(report)  # left blank: a date typed elsewhere in the title counts
+        find_title_facts(report, identity.get("period"))  # a date typed elsewhere counts
         report.stated_period = identity.get("period")
     return report
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _PLACE_DATE = re.compile(r"^(?:[^,]{2,60},\s*)?(?:ngay\b|\d{1,2}\s*[-/.]\s*\d)")
 
 
-def find_title_facts(report: RawReport) -> None:
+def find_title_facts(report: RawReport, period: str | None = None) -> None:
     """The period stated in the title, and the report date.
 
     The period is read from the title block only (above the tables): a note below such
@@ -46,7 +46,7 @@ def find_title_facts(report: RawReport) -> None:
         if key.startswith("ngay bao cao"):  # an explicit "Ngày báo cáo" wins: rank -1
             if found := find_date_in_text(t.text):
                 dated.append((-1, found, t.sheet, cell_address(t.row, t.col)))
-            elif beside := _date_right_of(report, t):
+            elif beside := _date_right_of(report, t, period):
                 dated.append((-1, beside[0], t.sheet, cell_address(t.row, beside[1])))
             continue
         if any(has_words(key, w) for w in vocab.words("other_date")):
@@ -65,9 +65,12 @@ def find_title_facts(report: RawReport) -> None:
                                        raw=undated.text))
 
 
-def _date_right_of(report: RawReport, t: TitleText) -> tuple[dt.date, int] | None:
+def _date_right_of(report: RawReport, t: TitleText,
+                   period: str | None) -> tuple[dt.date, int] | None:
+    # "Ngày báo cáo: | 15/12": a date without its year takes the period's year.
+    year = int(period[:4]) if period else None
     for c, value in _right_of(report, t):
-        if found := parse_date(value).value:
+        if found := parse_date(value, year_hint=year).value:
             return found, c
     return None
 
