@@ -240,8 +240,6 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
     cols = table.columns
     if table.kind == "summary" and "value" not in cols:
         return
-    data_cols = [c for k, c in cols.items() if k not in ("stt", "note", "percent",
-                                                         "unit_of_measure")]
     after_gap = False  # past a blank row, a row with no data is a note, not a record
     for r in range(table.header_row + 1, end):
         row = grid.rows[r]
@@ -257,7 +255,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         if table.kind == "summary":
             taken = _summary_row(grid, table, r, report)
         else:
-            taken = _record_row(grid, table, r, report, data_cols, after_gap)
+            taken = _record_row(grid, table, r, report, after_gap)
         if taken:
             used.add(r)
             table.rows.append(r)
@@ -271,8 +269,7 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
     value = _cell(grid, r, cols["value"])
     has_value = value.formula or _is_data_value(value.value)
     if not label or _is_signature(label):
-        if value.formula or _is_data_value(value.value) and not _is_signature(
-                cell_text(value.value)):
+        if has_value:
             report.problems.append(Problem("row_unrecognised", grid.name, value.address,
                                            raw=value.value))
             return None
@@ -312,7 +309,7 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
 
 
 def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
-                data_cols: list[int], after_gap: bool) -> bool | None:
+                after_gap: bool) -> bool | None:
     key_col = "month" if table.kind == "monthly" else "cell_name"
     key_raw = grid.value(r, table.columns[key_col])
     cells = {k: _cell(grid, r, table.columns.get(k)) for k in ROW_KEYS[table.kind]}
