@@ -36,8 +36,8 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
     for t in texts:
         # Only a title block above a table states the period: a sheet of notes may compare
         # with another period ("so với 6 tháng cuối năm 2013").
-        if t.above_table and t.sheet in with_tables and (period := parse_period(t.text)):
-            report.stated_period = period
+        if t.above_table and t.sheet in with_tables and (stated := parse_period(t.text)):
+            report.stated_period = stated
             break
     dated: list[tuple[int, dt.date, str, str]] = []  # rank, date, sheet, cell
     undated: TitleText | None = None
@@ -73,8 +73,6 @@ def _date_right_of(report: RawReport, t: TitleText,
         if found := parse_date(value, year_hint=year).value:
             return found, c
     return None
-
-
 
 
 def unit_hints(report: RawReport) -> list[tuple[str, str]]:

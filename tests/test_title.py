@@ -88,3 +88,10 @@ def test_figures_the_cleaner_does_not_read_are_always_named():
     raw = extract_report(Book(path=None, fmt="xlsx", sheets=[Grid("Tổng hợp", [
         ["Tổng số đảng viên:", 211], [], HEADER] + BODY)]))
     assert ("numbers_outside_table", "B1") in {(p.code, p.cell) for p in raw.problems}
+
+
+def test_a_report_date_without_year_takes_the_folder_periods_year_not_a_stated_ones():
+    # The title states no period: the folder's year still completes "15/12".
+    raw = extract_report(Book(path=None, fmt="xlsx", sheets=[Grid("Tổng hợp", [
+        ["BÁO CÁO", ""], ["Ngày báo cáo:", "15/12"], HEADER] + BODY)]), "2014-H2")
+    assert raw.report_date == dt.date(2014, 12, 15)
