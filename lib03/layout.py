@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -46,8 +47,14 @@ class Table:
     header_texts: list[str] = field(default_factory=list)  # as read, two-row headers joined
 
 
+@cache
+def _label_keys(kind: str) -> dict[str, str]:
+    return {t.id: fold_key(t.label, numbering=False) for t in vocab.columns(kind)}
+
+
 def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
-    """Column id → index for a header row of a table kind; the first column of a role wins.
+    """Column id → index for a header row of a table kind. Of several columns fit for one
+    role, the one whose header is closest to the role's label wins (leftmost on a tie).
 
     >>> map_columns("summary", ["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Ghi chú"])
     {'stt': 0, 'label': 1, 'value': 2, 'percent': 3, 'note': 4}
@@ -57,7 +64,7 @@ def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
         col = vocab.match_column(kind, text) if text else None
         if col:
             candidates.setdefault(col, []).append(c)
-    labels = {t.id: fold_key(t.label, numbering=False) for t in vocab.columns(kind)}
+    labels = _label_keys(kind)
     # Of several columns fit for one role ("Nội dung kiểm tra" and "Kiểm tra"), the one
     # whose header is closest to the role's own label; on a tie the leftmost.
     return {col: max(cs, key=lambda c: (fuzz.ratio(fold_key(texts[c], numbering=False),
