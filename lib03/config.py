@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +37,14 @@ class Settings:
     fuzzy_label_threshold: float = 90.0
     fuzzy_margin: float = 5.0
     district: str = "huyện"
+    # Report thresholds (SPEC §6 and issue 3); shares are in percent, as analysts say them.
+    coverage_min: float = 50.0
+    followup_min: float = 70.0
+    overdue_days: int = 90
+    change_share: float = 33.0
+    change_min_base: int = 10
+    outlier_z: float = 3.5
+    target_rate: float = 90.0
 
     def deadline(self, period: str) -> str:
         """ISO deadline date for a period id such as ``2014-H1``.
@@ -49,6 +57,24 @@ class Settings:
         year, half = period.split("-")
         return f"{year}-{self.deadline_h1 if half == 'H1' else self.deadline_h2}"
 
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some values changed (a papermill parameter, a CLI option), checked like
+        the file; ``None`` leaves a value as it is.
+
+        >>> Settings().with_overrides(coverage_min=60, outlier_z=None).coverage_min
+        60.0
+        """
+        values = {k: v for k, v in changes.items() if v is not None}
+        deadlines = {**self.deadlines, **{str(k): str(v)
+                                          for k, v in values.pop("deadlines", {}).items()}}
+        return _checked(replace(self, deadlines=deadlines, **_typed(values, "tham số")))
+
+
+# Which [section] of settings.toml each value is read from.
+_SECTIONS = ("clean", "template", "report")
+_PERCENTS = ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin", "coverage_min",
+             "followup_min", "change_share", "target_rate")
+
 
 @cache
 def load_settings(path: Path = SETTINGS_FILE) -> Settings:
@@ -58,27 +84,41 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             raw = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"Không đọc được tệp thiết lập {path}: {exc}") from exc
-    values = {**raw.get("clean", {}), **raw.get("template", {})}
-    known = {f.name: f for f in fields(Settings) if f.name != "deadlines"}
+    values = {k: v for section in _SECTIONS for k, v in raw.get(section, {}).items()}
+    deadlines = {str(k): str(v) for k, v in raw.get("deadlines", {}).items()}
+    return _checked(Settings(deadlines=deadlines, **_typed(values, path.name)))
+
+
+def _typed(values: dict[str, object], where: str) -> dict[str, object]:
+    """Check names and types; whole numbers are accepted where a decimal is expected."""
+    known = {f.name for f in fields(Settings) if f.name != "deadlines"}
+    out = {}
     for key, value in values.items():
         if key not in known:
-            raise SettingsError(f"Thiết lập «{key}» trong {path.name} không có; "
+            raise SettingsError(f"Thiết lập «{key}» trong {where} không có; "
                                 f"các thiết lập hợp lệ: {', '.join(sorted(known))}")
         expected = type(getattr(Settings(), key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            values[key] = value = float(value)
-        if not isinstance(value, expected):
-            raise SettingsError(f"Thiết lập «{key}» phải là "
-                                f"{'số' if expected is float else 'chuỗi chữ'}: {value!r}")
-    deadlines = {str(k): str(v) for k, v in raw.get("deadlines", {}).items()}
-    settings = Settings(deadlines=deadlines, **values)
-    for period, day in deadlines.items():
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            word = {float: "số", int: "số nguyên"}.get(expected, "chuỗi chữ")
+            raise SettingsError(f"Thiết lập «{key}» phải là {word}: {value!r}")
+        out[key] = value
+    return out
+
+
+def _checked(settings: Settings) -> Settings:
+    for period, day in settings.deadlines.items():
         _check_date(f"hạn nộp của kỳ {period}", day)
     for key in ("deadline_h1", "deadline_h2"):
         _check_date(key, f"2000-{getattr(settings, key)}")
-    for key in ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin"):
+    for key in _PERCENTS:
         if not 0 <= getattr(settings, key) <= 100:
             raise SettingsError(f"Thiết lập «{key}» phải nằm trong khoảng 0–100")
+    if settings.overdue_days < 1:
+        raise SettingsError("Thiết lập «overdue_days» phải là số ngày từ 1 trở lên")
+    if not settings.outlier_z > 0:
+        raise SettingsError("Thiết lập «outlier_z» phải lớn hơn 0")
     return settings
 
 

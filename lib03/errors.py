@@ -43,3 +43,7 @@ class WorkbookError(Lib03Error):
 
 class SettingsError(Lib03Error):
     """The settings file holds a value lib03 cannot use."""
+
+
+class ReportError(Lib03Error):
+    """The report cannot be written: no cleaned data, an unknown period, a notebook failed."""
