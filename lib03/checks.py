@@ -48,7 +48,8 @@ def changes_from_previous(tables: dict[str, pd.DataFrame], period: str,
     base = max(settings.change_min_base, 1)
     both = both[both["previous"].ge(base) & both["value"].notna()]
     both["change_share"] = (both["value"] - both["previous"]) / both["previous"]
-    far = both[both["change_share"].abs() > settings.change_share / 100].copy()
+    # Rounded so that 13,3 against 10 sits exactly on a 33 % threshold, as a person reads it.
+    far = both[both["change_share"].abs().round(9) > settings.change_share / 100].copy()
     far["indicator_label"] = far["indicator"].map(indicator_labels())
     return far[columns].reset_index(drop=True)
 

@@ -49,7 +49,8 @@ def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
                               "hãy chạy «lib03 clean» hoặc «make report» trước.")
         frame = read_table(path)
         for col in _NUMERIC.get(name, []):
-            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+            # Always float: a column of whole numbers must still hold a NaN filled in later.
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         tables[name] = frame
     return tables
 
@@ -154,7 +155,7 @@ def _unit_inputs(tables: dict[str, pd.DataFrame], period: str,
     mon = mon[mon["period"] == period].groupby("unit_code")[
         ["cells_met", "content_hcm", "content_thrift", "review"]].sum(min_count=1)
     acted = acted_cells(tables["inspections"], period).rename("cells_acted")
-    frame = ind.join(mon, how="outer").join(acted, how="left")
+    frame = ind.join(mon, how="outer").join(acted, how="outer").astype(float)
     reporting = reporting_status(tables, period, settings)
     reporting = reporting[reporting["status"].map(lambda s: statuses()[s]["reported"] == "1")]
     frame = reporting.set_index("unit_code").join(frame, how="left")
