@@ -14,6 +14,7 @@ from pathlib import Path
 from lib03 import __version__
 from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
 from lib03.errors import Lib03Error, os_reason
+from lib03.parse import is_period_id
 
 log = logging.getLogger("lib03")
 
@@ -50,8 +51,21 @@ _ARGPARSE_WORDS = (
     ("invalid choice", "không có lựa chọn"),
     ("choose from", "chọn một trong"),
     ("invalid int value", "không phải số nguyên"),
+    ("invalid float value", "không phải số"),
     ("expected one argument", "cần một giá trị"),
     ("argument ", "tham số "),
+)
+
+
+# The report's thresholds a run may override (defaults and meaning: lib03/settings.toml).
+_THRESHOLD_OPTIONS = (
+    ("coverage_min", float, "ngưỡng % chi bộ trực thuộc được kiểm tra, giám sát (mặc định 50)"),
+    ("followup_min", float, "ngưỡng % kiến nghị đã khắc phục (mặc định 70)"),
+    ("overdue_days", int, "số ngày một kiến nghị được để mở (mặc định 90)"),
+    ("change_share", float, "% thay đổi so với kỳ trước cần xem lại (mặc định 33)"),
+    ("change_min_base", int, "chỉ so khi số kỳ trước từ chừng này trở lên (mặc định 10)"),
+    ("outlier_z", float, "điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)"),
+    ("target_rate", float, "chỉ tiêu phấn đấu, % (mặc định 90)"),
 )
 
 
@@ -90,16 +104,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from lib03.config import load_settings
     from lib03.pipeline import run_clean
+    from lib03.report import build_report
 
-    _outside_raw(Path(args.raw), Path(args.processed))
-    summary = run_clean(Path(args.raw), Path(args.processed))
-    print(_summary_text(summary))
-    print(
-        "\nPhần báo cáo HTML (tỷ lệ, biểu đồ, danh sách đơn vị cần chú ý) chưa được xây dựng; "
-        "lệnh dừng sau bước làm sạch. Số liệu đã làm sạch nằm trong "
-        f"{Path(args.processed)}."
-    )
+    processed = Path(args.processed)
+    _outside_raw(Path(args.raw), processed)
+    _outside_raw(Path(args.raw), Path(args.reports))
+    if args.period and not is_period_id(args.period):
+        raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
+                         "(ví dụ 2014-H1).")
+    if not args.skip_clean:
+        print(_summary_text(run_clean(Path(args.raw), processed)))
+    settings = load_settings().with_overrides(
+        **{name: getattr(args, name) for name, _, _ in _THRESHOLD_OPTIONS})
+    print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
+    result = build_report(processed, Path(args.reports), settings, args.period, args.deadline)
+    print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
+          f"{len(result.charts)} tệp biểu đồ).\n"
+          f"Mở báo cáo: {result.index.resolve()}")
     return 0
 
 
@@ -115,7 +138,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from lib03.config import REGISTRY_FILE_NAME, load_settings
-    from lib03.parse import is_period_id
     from lib03.registry import read_registry
     from lib03.template import write_templates
 
@@ -152,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc")
     p.add_argument("--processed", default=str(PROCESSED_DIR), help="thư mục dữ liệu đã xử lý")
     p.add_argument("--reports", default=str(REPORTS_DIR), help="thư mục báo cáo")
+    p.add_argument("--skip-clean", action="store_true",
+                   help="không làm sạch lại, dùng số liệu đã có trong thư mục đã xử lý")
+    p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 2014-06-25 (mặc định theo "
+                   "settings.toml)")
+    for name, kind, words in _THRESHOLD_OPTIONS:
+        p.add_argument(f"--{name.replace('_', '-')}", type=kind, dest=name, help=words)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")

@@ -70,6 +70,9 @@ class Settings:
         return _checked(replace(self, deadlines=deadlines, **_typed(values, "tham số")))
 
 
+# The report thresholds a single run may override (papermill parameters, CLI options).
+OVERRIDABLE = ("coverage_min", "followup_min", "overdue_days", "change_share",
+               "change_min_base", "outlier_z", "target_rate")
 # Which [section] of settings.toml each value is read from.
 _SECTIONS = ("clean", "template", "report")
 _PERCENTS = ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin", "coverage_min",

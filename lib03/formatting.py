@@ -65,6 +65,20 @@ def format_change(points: object, decimals: int = 1) -> str:
     return f"{'+' if value > 0 else '−'}{text} điểm %"
 
 
+def format_growth(share: object, decimals: int = 1) -> str:
+    """A relative change (0,4 = grew by 40 %), signed.
+
+    >>> format_growth(0.4), format_growth(-0.5), format_growth(None)
+    ('+40,0 %', '−50,0 %', '–')
+    """
+    if _missing(share):
+        return MISSING
+    text = format_percent(abs(float(share)), decimals)
+    if round(float(share) * 100, decimals) == 0:
+        return text
+    return f"{'+' if float(share) > 0 else '−'}{text}"
+
+
 def format_date(value: object) -> str:
     """A date as dd/mm/yyyy; ISO text is accepted.
 

@@ -189,9 +189,10 @@ def registry_subcells(units: pd.DataFrame) -> pd.Series:
     return cells.groupby("parent_code")["unit_code"].nunique().astype(float)
 
 
-def unit_rates(tables: dict[str, pd.DataFrame], period: str) -> pd.DataFrame:
+def unit_rates(tables: dict[str, pd.DataFrame], period: str,
+               settings: Settings | None = None) -> pd.DataFrame:
     """Every rate of SPEC §6 for every unit that reported, long format (one row per rate)."""
-    inputs = _unit_inputs(tables, period)
+    inputs = _unit_inputs(tables, period, settings)
     rows = []
     for rate in rates():
         scoped = inputs if rate.scope == "all" else inputs[inputs["unit_type"] == rate.scope]
@@ -352,3 +353,15 @@ def consistent_reporters(tables: dict[str, pd.DataFrame],
     out["periods"] = len(periods)
     out["consistent"] = out["periods_reported"] == len(periods)
     return out
+
+
+def monthly_table(tables: dict[str, pd.DataFrame], period: str,
+                  settings: Settings | None = None) -> pd.DataFrame:
+    """The monthly meetings of every unit that reported, with its names (for the heat map)."""
+    mon = tables["monthly"]
+    mon = mon[mon["period"] == period]
+    status = reporting_status(tables, period, settings)
+    names = status.set_index("unit_code")[["unit_name", "short_name", "unit_type", "sector"]]
+    out = mon.join(names, on="unit_code", how="inner")
+    return out[["unit_code", "unit_name", "short_name", "unit_type", "sector", "month",
+                "cells_met", "content_hcm", "content_thrift", "review"]].reset_index(drop=True)

@@ -1,0 +1,56 @@
+"""The notebooks as committed: thin, parameterised, and without outputs."""
+
+import ast
+
+import nbformat
+import pytest
+
+from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE
+from lib03.report import notebooks
+
+NOTEBOOKS = notebooks()
+PARAMETERS = {"period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE}
+
+
+def test_the_four_report_notebooks_are_there():
+    names = [p.name[:3] for p in NOTEBOOKS]
+    assert names == ["01_", "02_", "03_", "04_"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs (clear them)"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+    nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_cell_is_the_parameters_cell(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "code" and "parameters" in first.metadata.get("tags", [])
+    names = {t.id for node in ast.parse(first.source).body if isinstance(node, ast.Assign)
+             for t in node.targets}
+    assert names == PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_thin_and_tell_a_story(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells[1:] if c.cell_type == "code"]
+    markdown = [c for c in nb.cells if c.cell_type == "markdown"]
+    assert markdown and markdown[0].source.startswith("# "), "a Vietnamese title comes first"
+    assert len(markdown) >= len(code) - 1
+    for cell in code:
+        tree = ast.parse(cell.source)
+        assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) for n in ast.walk(tree)), \
+            "logic belongs in lib03, not in a notebook"
+        imports = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imports |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert all(m.startswith("lib03") for m in imports), imports
+
+
+def test_notebook_folder_is_the_package_sibling():
+    assert NOTEBOOKS_DIR.name == "notebooks" and (NOTEBOOKS_DIR.parent / "lib03").is_dir()
