@@ -112,13 +112,16 @@ def figure_html(fig, alt: str) -> str:
             f"<figcaption>{html.escape(alt)}</figcaption></figure>")
 
 
-def show_figure(ctx: Context, fig, name: str, alt: str) -> list[Path]:
-    """Show a chart in the notebook and, when the run has a charts folder, save it for slides."""
+def show_figure(ctx: Context, fig, name: str, alt: str) -> None:
+    """Show a chart in the notebook and, when the run has a charts folder, save it for slides.
+
+    Returns nothing, so the last line of a cell adds no stray output to the report.
+    """
     from matplotlib import pyplot as plt
 
     from lib03.charts import save_chart
 
-    paths = save_chart(fig, ctx.charts_dir, name) if ctx.charts_dir else []
+    if ctx.charts_dir:
+        save_chart(fig, ctx.charts_dir, name)
     _show(figure_html(fig, alt))
     plt.close(fig)
-    return paths

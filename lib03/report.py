@@ -102,6 +102,8 @@ def scrub(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id each run
     nbformat.write(nb, path)
     return nb
 
