@@ -14,8 +14,9 @@ from lib03.config import Settings
 from lib03.formatting import format_date, period_label
 from lib03.workbook import SheetTable, write_summary_workbook
 
-# Formats `present` uses that the workbook writes with a standard code.
-_WORKBOOK_FORMAT = {"growth": "change"}
+# `present` formats → workbook formats: a relative change is a signed percent there, and a
+# change of a rate is written in percentage points.
+_WORKBOOK_FORMAT = {"growth": "change", "change": "points"}
 
 
 def _sheet(name: str, title: str, shown: present.Shown, notes: tuple[str, ...] = ()
@@ -75,7 +76,7 @@ def write_summary(tables: dict[str, pd.DataFrame], period: str, settings: Settin
         period_label=f"{period_label(period)} ({period})",
         source=f"Báo cáo của các tổ chức cơ sở đảng, Đảng bộ {settings.district} "
                f"({usable} báo cáo dùng được)",
-        data_date=format_date(newest),
+        data_date=newest,
         notes=["Số liệu giữ đúng như đơn vị báo cáo; ô trống là đơn vị không ghi hoặc không "
                "tính được (không phải số 0).",
                "Nguồn của từng con số (tệp!trang!ô) nằm trong data/processed/indicators.csv.",
