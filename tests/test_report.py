@@ -9,6 +9,7 @@ import matplotlib.image
 import nbformat
 import openpyxl
 import pytest
+from browser import needs_chromium, open_page, print_pdf
 
 from lib03.cli import main
 from lib03.config import NOTEBOOKS_DIR, RAW_DIR, load_settings
@@ -190,3 +191,29 @@ def test_a_run_killed_between_the_two_renames_recovers(tmp_path):
 def test_report_without_cleaned_data_says_what_to_do(tmp_path):
     with pytest.raises(ReportError, match="lib03 clean"):
         load_tables(tmp_path)
+
+
+@needs_chromium
+def test_report_opens_in_a_real_browser_with_the_network_cut(report):
+    for page in [report.index, *report.pages]:
+        seen = open_page(page)
+        assert seen.problems() == [], (page.name, seen.problems())
+        assert seen.outside_requests == [] and seen.console_errors == []
+        assert seen.scripts_in_dom == 0 and seen.dialogs == []
+        assert all(loaded for _, loaded in seen.images), page.name
+    seen = open_page(report.index)
+    assert len(seen.images) == len(CHARTS) + 1
+    assert "6 tháng đầu năm 2014" in seen.title and "Chưa gửi báo cáo" in seen.text
+
+
+@needs_chromium
+def test_report_prints(report, tmp_path):
+    pdf = print_pdf(report.index)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        (tmp_path / "bao_cao.pdf").write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(tmp_path / "bao_cao.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "Kiểm tra, giám sát" in text and "Đảng bộ xã Vĩnh Xuân" in text
