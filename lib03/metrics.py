@@ -259,11 +259,12 @@ def inspection_summary(tables: dict[str, pd.DataFrame], period: str,
     rows = tables["inspections"]
     rows = rows[rows["period"] == period]
     end = period_bounds(period)[1]
+    names = tables["units"].set_index("unit_code")["unit_name"]
     out = []
     for _, u in inputs.iterrows():
         own = rows[rows["unit_code"] == u["unit_code"]]
         as_of = _date(u["report_date"]) or end
-        overdue = _overdue(own, as_of, settings.overdue_days)
+        overdue = _overdue(own, as_of, settings.overdue_days, names)
         acted = own[(own["inspected"] == 1) | (own["supervised"] == 1)]
         # Inspections told only in the summary count as activity, never as coverage.
         visits = len(acted) + sum(0 if pd.isna(v) else v for v in
@@ -299,14 +300,19 @@ def _date(text: object) -> dt.date | None:
         return None
 
 
-def _overdue(rows: pd.DataFrame, as_of: dt.date, days: int) -> list[str]:
-    """Inspection rows with a finding still open more than `days` after the inspection."""
+def _overdue(rows: pd.DataFrame, as_of: dt.date, days: int,
+             names: pd.Series | None = None) -> list[str]:
+    """Inspection rows with a finding still open more than `days` after the inspection;
+    a cell matched to the registry is named as the registry writes it."""
     found = []
     for _, r in rows.iterrows():
         when = _date(r["date"])
         if (when and not pd.isna(r["findings"]) and not pd.isna(r["resolved"])
                 and r["findings"] > r["resolved"] and (as_of - when).days > days):
-            found.append(f"{r['cell_name_raw']} (kiểm tra {format_date(when)}, còn "
+            name = r["cell_name_raw"]
+            if names is not None and r["cell_code"] in names.index:
+                name = names[r["cell_code"]]
+            found.append(f"{name} (kiểm tra {format_date(when)}, còn "
                          f"{format_number(r['findings'] - r['resolved'])} kiến nghị, "
                          f"{(as_of - when).days} ngày)")
     return found

@@ -152,11 +152,16 @@ def sector_rates_table(group_frame: pd.DataFrame) -> Shown:
     return Shown(frame, {g: "percent" for g in groups})
 
 
-def unit_rates_table(unit_frame: pd.DataFrame, rate_ids: list[str] | None = None) -> Shown:
-    """One row per unit, one column per rate (its short label), plus the change of each."""
+def unit_rates_table(unit_frame: pd.DataFrame, rate_ids: list[str] | None = None, *,
+                     sector: bool = True) -> Shown:
+    """One row per unit, one column per rate (its short label), plus the change of each.
+
+    On a page, a few rates at a time (`rate_ids`) keep the table as wide as the screen.
+    """
     ids = rate_ids or [r.id for r in rates()]
     short = rate_labels(short=True)
-    base = unit_frame.drop_duplicates("unit_code")[["unit_code", "unit_name", "sector"]]
+    columns = ["unit_code", "unit_name", *(["sector"] if sector else [])]
+    base = unit_frame[unit_frame["rate"].isin(ids)].drop_duplicates("unit_code")[columns]
     frame = base.rename(columns={"unit_code": "Mã đơn vị", "unit_name": "Đơn vị",
                                  "sector": "Khối"}).reset_index(drop=True)
     formats = {}
