@@ -116,8 +116,6 @@ def extract_report(book: Book, period: str | None = None) -> RawReport:
     else:
         report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
                             if any(not is_blank(v) for row in g.rows for v in row)]
-    if book.skipped_sheets:
-        report.problems.append(Problem("sheets_skipped", detail=", ".join(book.skipped_sheets)))
     find_title_facts(report, period)
     return report
 
@@ -164,10 +162,6 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
         report.problems.append(Problem("numbers_outside_table", grid.name, stray[0],
                                        detail=", ".join(stray[:10]) + (" …" if len(stray) > 10
                                                                       else "")))
-    if grid.truncated_rows:
-        report.problems.append(Problem(
-            "sheet_truncated", grid.name, "", detail=f"{grid.truncated_rows:,}".replace(",", ".")
-        ))
     if outside and not tables and _has_numbers(grid, outside):
         report.problems.append(Problem("sheet_unrecognised", grid.name, ""))
     elif outside:

@@ -45,6 +45,12 @@ class Settings:
     change_min_base: int = 10
     outlier_z: float = 3.5
     target_rate: float = 90.0
+    # Bounds checked before a file is parsed (issue 6): a hostile or runaway file is refused.
+    max_file_mb: int = 50
+    max_unzipped_mb: int = 50
+    max_sheets: int = 50
+    max_sheet_rows: int = 5000
+    max_sheet_cells: int = 2_000_000
 
     def deadline(self, period: str) -> str:
         """ISO deadline date for a period id such as ``2014-H1``.
@@ -74,7 +80,7 @@ class Settings:
 OVERRIDABLE = ("coverage_min", "followup_min", "overdue_days", "change_share",
                "change_min_base", "outlier_z", "target_rate")
 # Which [section] of settings.toml each value is read from.
-_SECTIONS = ("clean", "template", "report")
+_SECTIONS = ("clean", "template", "report", "limits")
 _PERCENTS = ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin", "coverage_min",
              "followup_min", "change_share", "target_rate")
 
@@ -120,6 +126,10 @@ def _checked(settings: Settings) -> Settings:
             raise SettingsError(f"Thiết lập «{key}» phải nằm trong khoảng 0–100")
     if settings.overdue_days < 1:
         raise SettingsError("Thiết lập «overdue_days» phải là số ngày từ 1 trở lên")
+    for key in ("max_file_mb", "max_unzipped_mb", "max_sheets", "max_sheet_rows",
+                "max_sheet_cells"):
+        if getattr(settings, key) < 1:
+            raise SettingsError(f"Thiết lập «{key}» phải là số nguyên từ 1 trở lên")
     if not settings.outlier_z > 0:
         raise SettingsError("Thiết lập «outlier_z» phải lớn hơn 0")
     return settings

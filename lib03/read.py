@@ -7,6 +7,7 @@ is refused with a clear reason.
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
@@ -18,19 +19,16 @@ from pathlib import Path
 import python_calamine as pc
 
 from lib03 import legacy
+from lib03.config import load_settings
 from lib03.errors import WorkbookError
 
 log = logging.getLogger(__name__)
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Bounds that keep a hostile or runaway file from costing the run its memory or its evening.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# A zip that packs better than this is not a workbook anyone typed (reports pack ~5–20×).
 MAX_ZIP_RATIO = 200
-MAX_SHEET_ROWS = 5000
-MAX_SHEET_CELLS = 2_000_000  # rows × columns of the used range: a grid any report fits in
-MAX_SHEETS = 50
+_MB = 1024 * 1024
 
 
 @dataclass
@@ -40,7 +38,6 @@ class Grid:
     name: str
     rows: list[list[object]]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
-    truncated_rows: int = 0
     hidden: bool = False
 
     def value(self, r: int, c: int) -> object:
@@ -56,7 +53,6 @@ class Book:
     path: Path
     fmt: str
     sheets: list[Grid]
-    skipped_sheets: list[str] = field(default_factory=list)
 
 
 def col_letter(c: int) -> str:
@@ -126,8 +122,9 @@ def _check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
         raise WorkbookError("file_corrupt", "tệp nén bị hỏng") from exc
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
-        raise WorkbookError("file_too_large", f"giải nén ra {total // 1_000_000} MB")
+    limit = load_settings().max_unzipped_mb
+    if total > limit * _MB or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
+        raise WorkbookError("file_too_large", f"giải nén ra {_mb(total)} MB, giới hạn {limit} MB")
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         return "xlsx", zf
@@ -162,25 +159,50 @@ def _scan_xlsx(zf: zipfile.ZipFile) -> dict[str, SheetScan]:
         rid: tgt
         for tgt, rid in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
     }
+    sheets = re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml)
+    limits = load_settings()
+    if len(sheets) > limits.max_sheets:
+        raise WorkbookError("file_too_large", f"{len(sheets)} trang, giới hạn {limits.max_sheets}")
     found: dict[str, SheetScan] = {}
-    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml):
+    for name, rid in sheets:
         target = targets.get(rid, "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         try:
-            xml = zf.read(member).decode("utf-8", "replace")
+            fh = zf.open(member)
         except KeyError:
             continue
         scan = SheetScan()
-        for attrs, _, body in _CELL_XML.findall(xml):
-            ref = _CELL_REF.search(attrs)
-            if not ref:
-                continue
-            r, c = parse_address(ref[1] + ref[2])
-            scan.max_row, scan.max_col = max(scan.max_row, r + 1), max(scan.max_col, c + 1)
-            if body and "<f" in body and "<v>" not in body and "<is>" not in body:
-                scan.formula_cells.add((r, c))
+        with fh:
+            for attrs, _, body in _iter_cells(fh):
+                ref = _CELL_REF.search(attrs)
+                if not ref:
+                    continue
+                r, c = parse_address(ref[1] + ref[2])
+                scan.max_row, scan.max_col = max(scan.max_row, r + 1), max(scan.max_col, c + 1)
+                # Stops at the first cell past the limits: a million rows cost no more than 5.000.
+                _check_size(_unescape(name), scan.max_row, scan.max_col)
+                if body and "<f" in body and "<v>" not in body and "<is>" not in body:
+                    scan.formula_cells.add((r, c))
         found[_unescape(name)] = scan
     return found
+
+
+def _iter_cells(fh, chunk: int = _MB):
+    """The <c> elements of a sheet's XML, read a megabyte at a time so memory stays flat."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    tail = ""
+    while True:
+        data = fh.read(chunk)
+        text = tail + decoder.decode(data, final=not data)
+        end = 0
+        for match in _CELL_XML.finditer(text):
+            yield match.groups()
+            end = match.end()
+        if not data:
+            return
+        # An element cut by the chunk boundary is carried over to the next round.
+        start = text.rfind("<c", end)
+        tail = text[start:] if start >= 0 else ""
 
 
 def _is_encrypted_cfb(data: bytes) -> bool:
@@ -209,8 +231,10 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
         data = path.read_bytes()
     if not data:
         raise WorkbookError("file_empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError("file_too_large", f"{len(data) // 1_000_000} MB")
+    limits = load_settings()
+    if len(data) > limits.max_file_mb * _MB:
+        raise WorkbookError("file_too_large",
+                            f"{_mb(len(data))} MB, giới hạn {limits.max_file_mb} MB")
     kind = sniff_format(data)
     scans: dict[str, SheetScan] = {}
     if kind == "zip":
@@ -222,8 +246,6 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
                     RuntimeError, EOFError) as exc:  # a damaged member inside the zip
                 log.debug("đọc xml hỏng: %s", exc)
                 raise WorkbookError("file_corrupt", "một phần của tệp nén bị hỏng") from exc
-            for name, scan in scans.items():
-                _check_size(name, min(scan.max_row, MAX_SHEET_ROWS), scan.max_col)
     elif kind == "cfb":
         if _is_encrypted_cfb(data):
             raise WorkbookError("file_password")
@@ -243,17 +265,16 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
         raise WorkbookError("file_corrupt", "cấu trúc tệp không đọc được") from exc
     book = Book(path=path, fmt=fmt, sheets=[])
     with wb:
-        for meta in wb.sheets_metadata:
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            if len(book.sheets) >= MAX_SHEETS:
-                book.skipped_sheets.append(meta.name)
-                continue
+        worksheets = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+        if len(worksheets) > limits.max_sheets:
+            raise WorkbookError("file_too_large",
+                                f"{len(worksheets)} trang, giới hạn {limits.max_sheets}")
+        for meta in worksheets:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
                 height, width = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
-                _check_size(meta.name, min(height, MAX_SHEET_ROWS), width)
-                rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)
+                _check_size(meta.name, height, width)
+                rows = sheet.to_python(skip_empty_area=False)
             except WorkbookError:
                 raise
             except Exception as exc:
@@ -264,7 +285,6 @@ def read_workbook(path: Path, data: bytes | None = None) -> Book:
             scan = scans.get(meta.name, SheetScan())
             book.sheets.append(Grid(
                 meta.name, rows, scan.formula_cells,
-                truncated_rows=max(0, height - MAX_SHEET_ROWS),
                 hidden=meta.visible != pc.SheetVisibleEnum.Visible,
             ))
     decode_legacy_text(book, data)
@@ -333,8 +353,20 @@ def _upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
 
 
 def _check_size(sheet: str, rows: int, cols: int) -> None:
-    """Refuse a sheet whose used range no report needs, before its cells are built: a few
+    """Refuse a sheet longer or wider than any report needs, before its cells are built: a few
     kilobytes can declare a cell at XFD1048576 and cost gigabytes of memory."""
-    if rows * cols > MAX_SHEET_CELLS:
-        raise WorkbookError("file_too_large", f"trang «{sheet}» trải tới {rows:,} dòng × "
-                            f"{cols:,} cột".replace(",", "."))
+    limits = load_settings()
+    if rows > limits.max_sheet_rows:
+        raise WorkbookError("file_too_large", f"trang «{sheet}» dài hơn "
+                            f"{_dots(limits.max_sheet_rows)} dòng (giới hạn)")
+    if rows * cols > limits.max_sheet_cells:
+        raise WorkbookError("file_too_large", f"trang «{sheet}» trải tới {_dots(rows)} dòng × "
+                            f"{_dots(cols)} cột")
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _mb(size: int) -> str:
+    return _dots(max(1, round(size / _MB)))

@@ -101,15 +101,15 @@ def test_formula_next_to_a_self_closing_cell_is_credited_to_its_own_cell(tmp_pat
     assert read_workbook(path).sheets[0].formula_cells == {(1, 2)}
 
 
-def test_long_sheet_is_read_up_to_the_limit_and_says_so(tmp_path):
-    from lib03.clean import extract_report
-    from lib03.read import MAX_SHEET_ROWS
+def test_a_sheet_longer_than_the_limit_is_refused_before_it_is_parsed(tmp_path):
+    from lib03.config import load_settings
 
+    limit = load_settings().max_sheet_rows
     path = tmp_path / "long.xlsx"
     wb = openpyxl.Workbook()
-    for r in range(1, MAX_SHEET_ROWS + 11):
+    for r in range(1, limit + 11):
         wb.active.cell(row=r, column=1, value=r)
     wb.save(path)
-    book = read_workbook(path)
-    assert len(book.sheets[0].rows) == MAX_SHEET_ROWS and book.sheets[0].truncated_rows == 10
-    assert "sheet_truncated" in {p.code for p in extract_report(book).problems}
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert info.value.code == "file_too_large" and "5.000 dòng" in info.value.detail
