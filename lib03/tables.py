@@ -114,9 +114,22 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """
     rendered = {out_dir / f"{name}.csv": to_csv_bytes(frame, COLUMNS[name])
                 for name, frame in tables.items()}
+    remove_stale_temporaries(out_dir)
     for path, data in rendered.items():
         write_atomic(path, data)
     return list(rendered)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the temporary files a run killed half-way left behind (``.name.XXXX.tmp``).
+
+    They are never read (tables are only ever replaced whole), so a rerun clears them with no
+    manual step.
+    """
+    stale = sorted(folder.glob(".*.tmp")) if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def read_table(path: Path) -> pd.DataFrame:
