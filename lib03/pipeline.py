@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
@@ -30,6 +29,7 @@ from lib03.tables import write_tables
 from lib03.template import ID_SHEET
 from lib03.title import unit_hints
 from lib03.validate import parse_report
+from lib03.workers import clean_files, default_workers
 
 log = logging.getLogger(__name__)
 
@@ -298,8 +298,12 @@ def build_tables(units: pd.DataFrame, results: list[FileResult], registry_notes:
 
 
 def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
-              progress: bool | None = None) -> RunSummary:
-    """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir."""
+              progress: bool | None = None, workers: int | None = None) -> RunSummary:
+    """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir.
+
+    `workers` processes share the files (default: one per core when there are enough files);
+    the tables are the same bytes whatever the number.
+    """
     settings = settings or load_settings()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     inputs, notes = list_inputs(raw_dir)
@@ -307,10 +311,8 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     registry = index_registry(units)
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
     show = sys.stderr.isatty() if progress is None else progress
-    results = []
-    for period, path, rel in tqdm(inputs, desc="Đọc tệp", unit="tệp", disable=not show):
-        log.debug("đọc %s", rel)
-        results.append(clean_file(period, path, rel, registry, settings))
+    count = default_workers(len(inputs)) if workers is None else max(1, workers)
+    results = clean_files(inputs, registry, settings, workers=count, progress=show)
     resolve_duplicates(results)
     tables = build_tables(units, results, notes)
     write_tables(tables, out_dir)

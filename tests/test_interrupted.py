@@ -164,3 +164,21 @@ def test_same_bytes_whatever_order_the_files_are_listed_in(tmp_path, monkeypatch
     monkeypatch.setattr(Path, "rglob", lambda self, pattern: scramble(real_rglob(self, pattern)))
     run_clean(raw, tmp_path / "scrambled", progress=False)
     assert _snapshot(tmp_path / "scrambled") == _snapshot(tmp_path / "sorted")
+
+
+def test_same_bytes_whatever_the_number_of_worker_processes(tmp_path):
+    from lib03.cli import main
+
+    raw = _raw(tmp_path / "raw", FILES)
+    outs = {}
+    for workers in (1, 2, 3):
+        out = tmp_path / f"w{workers}"
+        assert main(["clean", "--raw", str(raw), "--out", str(out), "--workers",
+                     str(workers)]) == 0
+        outs[workers] = _snapshot(out)
+    assert outs[1] == outs[2] == outs[3]
+    sample = {}
+    for workers in (1, 2):
+        run_clean(RAW_DIR, tmp_path / f"sample{workers}", progress=False, workers=workers)
+        sample[workers] = _snapshot(tmp_path / f"sample{workers}")
+    assert sample[1] == sample[2]
