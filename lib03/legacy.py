@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- Code tables -------------------------------------------------------------------------
 # The 12 Vietnamese vowels, each with the tones none, huyền, sắc, hỏi, ngã, nặng; then đ.
@@ -183,6 +184,8 @@ def _convert(text: str, encoding: str) -> str:
 
 
 # --- Public API --------------------------------------------------------------------------
+# Labels and headers repeat across thousands of files: each distinct text is judged once.
+@lru_cache(maxsize=1 << 16)
 def detect_encoding(text: str) -> str | None:
     """'tcvn3', 'vni' or None (ordinary Unicode/ASCII text).
 

@@ -168,8 +168,10 @@ def _index(candidates: dict[str, str], key) -> _Index:
     return index
 
 
-def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMatch:
-    """Match `name` among `candidates` (code → registry name).
+def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
+               explain: bool = True) -> UnitMatch:
+    """Match `name` among `candidates` (code → registry name); without `explain`, a name that
+    matches nothing is not given its nearest candidates (a scan of the whole registry).
 
     >>> cands = {"A1": "Chi bộ ấp 1", "A3": "Chi bộ ấp 3", "A9": "Chi bộ ấp Phước Lợi"}
     >>> match_name("CB ấp 3", cands, cell_key).code
@@ -204,6 +206,8 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key) -> UnitMa
             return UnitMatch(None, "ambiguous", _list(close, candidates))
         return UnitMatch(best_code, "fuzzy",
                          f"«{name}» → {candidates[best_code]} ({best_code}, {scored[0][0]:.0f}%)")
+    if not explain:
+        return UnitMatch(None, "none")
     hits = process.extract(target, index.keys, scorer=fuzz.ratio, limit=None)
     nearest = sorted(((s, index.codes[i]) for _, s, i in hits), key=lambda sc: (-sc[0], sc[1]))[:3]
     return UnitMatch(None, "none", "; ".join(
@@ -268,7 +272,9 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
         if kind == "code" and code in names:
             return UnitMatch(code, "code")
     name_hints = [text for kind, text in hints if kind == "name"]
-    matched = {text: match_name(text, names) for text in name_hints}
+    # Most title lines name no unit ("ĐẢNG BỘ HUYỆN MẪU"): their nearest candidates would be
+    # a scan of the whole registry per line, and are never shown.
+    matched = {text: match_name(text, names, explain=False) for text in name_hints}
     for text in name_hints:
         found = matched[text]
         if found.how == "exact":
@@ -296,7 +302,7 @@ def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> U
     target = unit_key(text)
     same = [c for c, n in registry.names.items() if unit_key(n) == target]
     for other in hints:
-        parent = match_name(other, registry.names)
+        parent = match_name(other, registry.names, explain=False)
         if parent.how == "exact":
             children = [c for c in same if registry.records[c]["parent_code"] == parent.code]
             if len(children) == 1:

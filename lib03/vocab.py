@@ -188,7 +188,12 @@ def match_column(table: str, header: object) -> str | None:
     >>> match_column("summary", "Tỷ lệ %")
     'percent'
     """
-    key = fold_key(header, numbering=False)
+    return _column_of(table, fold_key(header, numbering=False))
+
+
+@cache
+def _column_of(table: str, key: str) -> str | None:
+    # Headers repeat across thousands of files: each folded text is judged once.
     if not key:
         return None
     for term in columns(table):
