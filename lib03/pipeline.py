@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pandas as pd
-
+from lib03.assemble import assemble_tables, count_severities
+from lib03.cache import FileCache, file_key, fingerprint
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError, os_reason
@@ -44,6 +44,7 @@ class FileResult:
     inspections: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     doubtful: bool = False  # the file may be another unit's: never preferred over a sure one
+    rendered: dict = field(default_factory=dict)  # CSV lines, filled by assemble.render_result
 
 
 @dataclass
@@ -272,37 +273,15 @@ def resolve_duplicates(results: list[FileResult]) -> None:
             )))
 
 
-def build_tables(units: pd.DataFrame, results: list[FileResult], registry_notes: list[dict],
-                 ) -> dict[str, pd.DataFrame]:
-    """Assemble the SPEC §4 tables from per-file results, in a fixed order."""
-    results = sorted(results, key=lambda r: (r.submission["period"], r.submission["source_file"]))
-    ok = [r for r in results if r.submission["status"] == "ok"]
-
-    def frame(rows: list[dict], keys: list[str]) -> pd.DataFrame:
-        df = pd.DataFrame.from_records(rows)
-        return df.sort_values(keys, kind="stable").reset_index(drop=True) if rows else df
-
-    log_rows = list(registry_notes)
-    for res in results:
-        log_rows += [word_problem(p, res.submission["period"], res.submission["source_file"])
-                     for p in res.problems]
-    return {
-        "units": units,
-        "submissions": pd.DataFrame.from_records([r.submission for r in results]),
-        "indicators": frame([row for r in ok for row in r.indicators], ["period", "unit_code"]),
-        "monthly": frame([row for r in ok for row in r.monthly], ["period", "unit_code", "month"]),
-        "inspections": frame([row for r in ok for row in r.inspections],
-                             ["period", "unit_code"]),
-        "quality_log": pd.DataFrame.from_records(log_rows),
-    }
-
-
 def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
-              progress: bool | None = None, workers: int | None = None) -> RunSummary:
+              progress: bool | None = None, workers: int | None = None,
+              cache: bool = True) -> RunSummary:
     """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir.
 
     `workers` processes share the files (default: one per core when there are enough files);
-    the tables are the same bytes whatever the number.
+    files cleaned by an earlier run with the same inputs come from the cache in
+    `out_dir/.cache`. The tables are the same bytes whatever the number of workers, with or
+    without the cache.
     """
     settings = settings or load_settings()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -311,19 +290,47 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     registry = index_registry(units)
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
     show = sys.stderr.isatty() if progress is None else progress
-    count = default_workers(len(inputs)) if workers is None else max(1, workers)
-    results = clean_files(inputs, registry, settings, workers=count, progress=show)
+    store = None
+    if cache:
+        registry_bytes = (raw_dir / REGISTRY_FILE_NAME).read_bytes()
+        store = FileCache(out_dir, fingerprint(settings, registry_bytes))
+    results = _clean_all(inputs, registry, settings, store, workers, show)
     resolve_duplicates(results)
-    tables = build_tables(units, results, notes)
-    write_tables(tables, out_dir)
+    write_tables(assemble_tables(units, results, notes), out_dir)
     statuses = [r.submission["status"] for r in results]
-    severities = tables["quality_log"]["severity"].tolist() if len(tables["quality_log"]) else []
+    severities = count_severities(results, notes)
     return RunSummary(
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
-        superseded=statuses.count("superseded"), errors=severities.count("error"),
-        warnings=severities.count("warning"), out_dir=out_dir,
+        superseded=statuses.count("superseded"), errors=severities["error"],
+        warnings=severities["warning"], out_dir=out_dir,
         periods=sorted({p for p, _, _ in inputs}),
     )
+
+
+def _clean_all(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
+               settings: Settings, store: FileCache | None, workers: int | None,
+               progress: bool) -> list[FileResult]:
+    """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
+    keys: list[str | None] = []
+    for period, path, rel in inputs:
+        try:
+            keys.append(file_key(period, rel, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:  # cleaned (and logged) as unreadable below, never cached
+            keys.append(None)
+    results = [store.get(k) if store and k else None for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    count = default_workers(len(todo)) if workers is None else max(1, workers)
+    fresh = clean_files([inputs[i] for i in todo], registry, settings, workers=count,
+                        progress=progress)
+    for i, result in zip(todo, fresh, strict=True):
+        results[i] = result
+        key = keys[i]
+        # A file rewritten while it was being read is not cached under its old bytes.
+        if store and key and key.startswith(f"{result.submission.get('sha256')}|"):
+            store.put(key, result)
+    if store:
+        store.save()
+    return results
 
 
 __all__ = ["run_clean", "clean_file", "list_inputs", "severity_of"]

@@ -74,13 +74,29 @@ def format_value(value: object) -> str:
 
 def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     """Render a table as UTF-8-with-BOM CSV bytes, columns in the contract's order."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
     cols = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    for row in zip(*cols, strict=True):
-        writer.writerow([format_value(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return join_csv(columns, [csv_line(row) for row in zip(*cols, strict=True)])
+
+
+def csv_line(values) -> str:
+    """One CSV line (with its newline) of values in our text format.
+
+    >>> csv_line([1.0, "a,b", None, "=1"]).rstrip()
+    '1,"a,b",,\'=1'
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([format_value(v) for v in values])
+    return buf.getvalue()
+
+
+def render_rows(rows: list[dict], columns: list[str]) -> list[str]:
+    """CSV lines of row dicts, columns in the contract's order (a missing key is empty)."""
+    return [csv_line([row.get(c) for c in columns]) for row in rows]
+
+
+def join_csv(columns: list[str], lines) -> bytes:
+    """A whole CSV file from its header and already rendered lines."""
+    return ("\ufeff" + csv_line(columns) + "".join(lines)).encode("utf-8")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -106,14 +122,13 @@ def _umask() -> int:
     return mask
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write every table as `<name>.csv` under out_dir; returns the paths written.
+def write_tables(tables: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every rendered table as `<name>.csv` under out_dir; returns the paths written.
 
     Every table is rendered before the first is written, so a table that cannot be rendered
     leaves the previous outputs as they were rather than a mix of old and new.
     """
-    rendered = {out_dir / f"{name}.csv": to_csv_bytes(frame, COLUMNS[name])
-                for name, frame in tables.items()}
+    rendered = {out_dir / f"{name}.csv": data for name, data in tables.items()}
     remove_stale_temporaries(out_dir)
     for path, data in rendered.items():
         write_atomic(path, data)

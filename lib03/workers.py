@@ -38,10 +38,13 @@ def _start(registry: RegistryIndex, settings: Settings) -> None:
 
 
 def _clean_one(item: tuple[str, Path, str]):
+    from lib03.assemble import render_result
     from lib03.pipeline import clean_file
 
     period, path, rel = item
-    return clean_file(period, path, rel, _registry, _settings)
+    result = clean_file(period, path, rel, _registry, _settings)
+    render_result(result)  # in the worker too: formatting is a large share of the work
+    return result
 
 
 def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,

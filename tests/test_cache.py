@@ -1,0 +1,98 @@
+"""The per-file cache: a rerun reads only what changed, and never changes a byte of output."""
+
+import shutil
+from pathlib import Path
+
+from lib03.cache import CACHE_DIR
+from lib03.config import RAW_DIR, load_settings
+from lib03.pipeline import run_clean
+
+FILES = ["DB01.xlsx", "CB11.xlsx", "CB17.xlsm", "CB23.ods", "DB07.xlsx", "CB05.xlsx",
+         "CB05 (ban sua).xlsx"]
+
+
+def _raw(folder: Path, files=FILES) -> Path:
+    (folder / "2014-H1").mkdir(parents=True)
+    shutil.copy(RAW_DIR / "danh_muc_don_vi.xlsx", folder)
+    for name in files:
+        shutil.copy(RAW_DIR / "2014-H1" / name, folder / "2014-H1" / name)
+    return folder
+
+
+def _tables(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
+def _fresh(raw: Path, out: Path, **kw) -> dict[str, bytes]:
+    run_clean(raw, out, progress=False, cache=False, **kw)
+    return _tables(out)
+
+
+def _cleaned_files(monkeypatch) -> list[str]:
+    """Record which files are really cleaned (not taken from the cache)."""
+    import lib03.workers as workers
+
+    seen: list[str] = []
+    real = workers._clean_one
+
+    def spy(item):
+        seen.append(item[2])
+        return real(item)
+
+    monkeypatch.setattr(workers, "_clean_one", spy)
+    return seen
+
+
+def test_rerun_reads_nothing_and_writes_the_same_bytes(tmp_path, monkeypatch):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    first = _tables(out)
+    assert (out / CACHE_DIR).is_dir()
+    seen = _cleaned_files(monkeypatch)
+    run_clean(raw, out, progress=False, workers=1)
+    assert seen == [] and _tables(out) == first == _fresh(raw, tmp_path / "fresh")
+
+
+def test_one_changed_added_or_removed_file_is_all_that_is_read(tmp_path, monkeypatch):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    seen = _cleaned_files(monkeypatch)
+    # A unit sends a corrected file under the same name; another sends one more file.
+    shutil.copy(RAW_DIR / "2014-H1" / "DB13.xlsx", raw / "2014-H1" / "DB07.xlsx")
+    shutil.copy(RAW_DIR / "2014-H1" / "CB23.ods", raw / "2014-H1" / "CB23 gui lai.ods")
+    (raw / "2014-H1" / "CB11.xlsx").unlink()
+    run_clean(raw, out, progress=False, workers=1)
+    assert sorted(seen) == ["2014-H1/CB23 gui lai.ods", "2014-H1/DB07.xlsx"]
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh")
+
+
+def test_settings_or_registry_changes_start_the_cache_afresh(tmp_path, monkeypatch):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    seen = _cleaned_files(monkeypatch)
+    later = load_settings().with_overrides(deadlines={"2014-H1": "2014-06-01"})
+    run_clean(raw, out, progress=False, workers=1, settings=later)
+    assert len(seen) == len(FILES)  # the deadline decides on_time inside each result
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh", settings=later)
+    seen.clear()
+    run_clean(raw, out, progress=False, workers=1, settings=later.with_overrides(
+        coverage_min=10))
+    assert seen == []  # a report threshold does not change what cleaning produces
+    seen.clear()
+    (raw / "danh_muc_don_vi.xlsx").write_bytes(
+        (RAW_DIR / "danh_muc_don_vi.xlsx").read_bytes() + b"")  # same bytes: still cached
+    run_clean(raw, out, progress=False, workers=1, settings=later)
+    assert seen == []
+
+
+def test_a_damaged_or_deleted_cache_costs_only_time(tmp_path):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False)
+    first = _tables(out)
+    for path in (out / CACHE_DIR).iterdir():
+        path.write_bytes(b"not a pickle")
+    run_clean(raw, out, progress=False)
+    assert _tables(out) == first
+    shutil.rmtree(out / CACHE_DIR)
+    run_clean(raw, out, progress=False)
+    assert _tables(out) == first
