@@ -46,6 +46,9 @@ _STYLE = {
     "axes.grid": True, "grid.color": GRID, "grid.linewidth": 0.8, "axes.axisbelow": True,
     "text.color": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK,
     "axes.formatter.use_locale": False,  # our formatters decide, not the machine's locale
+    # Names come from the units' files: "$x^$" or a backslash must be drawn as typed, never
+    # read as mathtext or LaTeX (which mangles the name, or stops the whole report).
+    "text.parse_math": False, "text.usetex": False,
     # Same figure, same bytes: fixed ids in the SVG, glyphs as paths (no font needed to view).
     "svg.hashsalt": _CREATOR, "svg.fonttype": "path",
 }

@@ -123,17 +123,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.period and not is_period_id(args.period):
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H1).")
+    deadline = _deadline(args.deadline) if args.deadline else None
+    settings = load_settings().with_overrides(
+        **{name: getattr(args, name) for name, _, _ in _THRESHOLD_OPTIONS})
     if not args.skip_clean:
         print(_summary_text(run_clean(Path(args.raw), processed, workers=args.workers,
                                       cache=not args.no_cache)))
-    settings = load_settings().with_overrides(
-        **{name: getattr(args, name) for name, _, _ in _THRESHOLD_OPTIONS})
     print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
-    result = build_report(processed, Path(args.reports), settings, args.period, args.deadline)
+    result = build_report(processed, Path(args.reports), settings, args.period, deadline)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")
     return 0
+
+
+def _deadline(text: str) -> str:
+    """A deadline as the analyst types it (25/06/2014 or 2014-06-25), in ISO form.
+
+    >>> _deadline("25/6/2014"), _deadline("2014-06-25")
+    ('2014-06-25', '2014-06-25')
+    """
+    import datetime as dt
+
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise UsageError(f"Hạn nộp «{text}» không đọc được; viết ví dụ 25/06/2014.")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -190,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
     p.add_argument("--skip-clean", action="store_true",
                    help="không làm sạch lại, dùng số liệu đã có trong thư mục đã xử lý")
-    p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 2014-06-25 (mặc định theo "
+    p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 25/06/2014 (mặc định theo "
                    "settings.toml)")
     for name, kind, words in _THRESHOLD_OPTIONS:
         p.add_argument(f"--{name.replace('_', '-')}", type=kind, dest=name, help=words)

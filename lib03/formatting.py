@@ -140,6 +140,8 @@ class Rate:
     denominator: str
     source: str  # indicators, monthly or inspections
     scope: str  # "all" or a unit type (dang_bo_co_so)
+    numerator_label: str
+    denominator_label: str
 
 
 def _read(name: str) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ Pure functions over the processed tables. Two rules hold everywhere:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
 
@@ -17,16 +16,11 @@ import pandas as pd
 from lib03.config import Settings, load_settings
 from lib03.errors import ReportError
 from lib03.formatting import (
-    flags,
-    format_date,
-    format_number,
-    format_percent,
     previous_period,
     rates,
     short_name,
     statuses,
 )
-from lib03.parse import period_bounds
 from lib03.tables import COLUMNS, read_table
 
 DISTRICT = "Toàn huyện"  # the group name of the whole district in every grouped table
@@ -134,18 +128,23 @@ def reporting_rates(status: pd.DataFrame, by: str | None = "sector") -> pd.DataF
         expected, reported = len(sub), int(sub["reported"].sum())
         on_time = int(sub["on_time"].sum())
         rows.append({"group": group, "expected": expected, "reported": reported,
-                     "on_time": on_time, "reporting_rate": _share(reported, expected),
-                     "on_time_rate": _share(on_time, expected)})
+                     "on_time": on_time, "reporting_rate": share(reported, expected),
+                     "on_time_rate": share(on_time, expected)})
     return pd.DataFrame(rows)
 
 
-def _share(numerator: float, denominator: float) -> float:
+def share(numerator: float, denominator: float) -> float:
+    """numerator ÷ denominator; missing when either is missing or the denominator is 0.
+
+    >>> share(1, 4), share(0, 0), share(None, 3)
+    (0.25, nan, nan)
+    """
     if denominator is None or pd.isna(denominator) or denominator == 0 or pd.isna(numerator):
         return math.nan
     return numerator / denominator
 
 
-def _unit_inputs(tables: dict[str, pd.DataFrame], period: str,
+def unit_inputs(tables: dict[str, pd.DataFrame], period: str,
                  settings: Settings | None = None) -> pd.DataFrame:
     """Per reporting unit, every number a rate needs (indicator values, monthly sums, cells)."""
     ind = tables["indicators"]
@@ -159,8 +158,14 @@ def _unit_inputs(tables: dict[str, pd.DataFrame], period: str,
     reporting = reporting_status(tables, period, settings)
     reporting = reporting[reporting["status"].map(lambda s: statuses()[s]["reported"] == "1")]
     frame = reporting.set_index("unit_code").join(frame, how="left")
+    frame["one"] = 1.0  # the denominator of a yes/no answer: one unit
     db = frame["unit_type"] == "dang_bo_co_so"
-    frame.loc[db, "cells_acted"] = frame.loc[db, "cells_acted"].fillna(0)
+    # A Đảng bộ whose inspection table lists its cells but marks none covered 0 of them; one
+    # that sent no inspection table at all has an unknown coverage (blank is missing, not 0).
+    listed = set(tables["inspections"].loc[tables["inspections"]["period"] == period,
+                                           "unit_code"])
+    has_rows = db & frame.index.isin(listed)
+    frame.loc[has_rows, "cells_acted"] = frame.loc[has_rows, "cells_acted"].fillna(0)
     if "so_chi_bo_truc_thuoc" not in frame:
         frame["so_chi_bo_truc_thuoc"] = math.nan
     frame["subcells_from"] = "report"
@@ -192,7 +197,7 @@ def registry_subcells(units: pd.DataFrame) -> pd.Series:
 def unit_rates(tables: dict[str, pd.DataFrame], period: str,
                settings: Settings | None = None) -> pd.DataFrame:
     """Every rate of SPEC §6 for every unit that reported, long format (one row per rate)."""
-    inputs = _unit_inputs(tables, period, settings)
+    inputs = unit_inputs(tables, period, settings)
     rows = []
     for rate in rates():
         scoped = inputs if rate.scope == "all" else inputs[inputs["unit_type"] == rate.scope]
@@ -203,7 +208,7 @@ def unit_rates(tables: dict[str, pd.DataFrame], period: str,
             rows.append({"unit_code": unit["unit_code"], "unit_name": unit["unit_name"],
                          "short_name": unit["short_name"], "unit_type": unit["unit_type"],
                          "sector": unit["sector"], "rate": rate.id, "numerator": num,
-                         "denominator": den, "value": _share(num, den)})
+                         "denominator": den, "value": share(num, den)})
     columns = ["unit_code", "unit_name", "short_name", "unit_type", "sector", "rate",
                "numerator", "denominator", "value"]
     return pd.DataFrame(rows, columns=columns)
@@ -214,7 +219,8 @@ def group_rates(unit_rates: pd.DataFrame, by: str | None = "sector") -> pd.DataF
 
     >>> u = pd.DataFrame({"sector": ["X", "X", "Y"], "rate": ["r"] * 3,
     ...     "numerator": [9, 1, None], "denominator": [10, 90, None]})
-    >>> group_rates(u)[["group", "numerator", "denominator", "value", "units"]].values.tolist()
+    >>> cols = ["group", "numerator", "denominator", "value", "units"]
+    >>> group_rates(u)[cols].values.tolist()
     [['X', 10.0, 100.0, 0.1, 2], ['Y', nan, nan, nan, 0], ['Toàn huyện', 10.0, 100.0, 0.1, 2]]
     """
     frame = unit_rates.assign(known=unit_rates["denominator"].notna())
@@ -226,22 +232,30 @@ def group_rates(unit_rates: pd.DataFrame, by: str | None = "sector") -> pd.DataF
             known = part[part["known"]]
             num = known["numerator"].sum() if len(known) else math.nan
             den = known["denominator"].sum() if len(known) else math.nan
+            over = int((known["numerator"] > known["denominator"]).sum())
             rows.append({"group": group, "rate": rate, "numerator": num, "denominator": den,
-                         "value": _share(num, den), "units": len(known)})
+                         "value": share(num, den), "units": len(known), "over": over})
     return pd.DataFrame(rows, columns=["group", "rate", "numerator", "denominator", "value",
-                                       "units"])
+                                       "units", "over"])
 
 
 def with_change(current: pd.DataFrame, previous: pd.DataFrame | None, keys: list[str]
                 ) -> pd.DataFrame:
-    """Add `previous` and `change` (difference of shares) to a rates table; NaN without one."""
+    """Add `previous` and `change` (difference of shares) to a rates table; NaN without one.
+
+    >>> now = pd.DataFrame({"rate": ["r"], "value": [0.9786]})
+    >>> before = pd.DataFrame({"rate": ["r"], "value": [0.9774]})
+    >>> with_change(now, before, ["rate"])["change"].round(4).tolist()
+    [0.002]
+    """
     out = current.copy()
     if previous is None or previous.empty:
         out["previous"] = math.nan
     else:
         prev = previous[[*keys, "value"]].rename(columns={"value": "previous"})
         out = out.merge(prev, on=keys, how="left")
-    out["change"] = out["value"] - out["previous"]
+    # From the rates as printed (0,1 % steps), so "97,7 % → 97,9 %" reads "+0,2 điểm %".
+    out["change"] = (out["value"] * 1000).round() / 1000 - (out["previous"] * 1000).round() / 1000
     return out
 
 
@@ -251,114 +265,60 @@ def previous_of(tables: dict[str, pd.DataFrame], period: str) -> str | None:
     return before if before in periods_in(tables) else None
 
 
-def inspection_summary(tables: dict[str, pd.DataFrame], period: str,
-                       settings: Settings) -> pd.DataFrame:
-    """Each reporting Đảng bộ cơ sở: coverage, follow-up, overdue findings and its flags."""
-    inputs = _unit_inputs(tables, period, settings)
-    inputs = inputs[inputs["unit_type"] == "dang_bo_co_so"]
-    rows = tables["inspections"]
-    rows = rows[rows["period"] == period]
-    end = period_bounds(period)[1]
-    names = tables["units"].set_index("unit_code")["unit_name"]
-    out = []
-    for _, u in inputs.iterrows():
-        own = rows[rows["unit_code"] == u["unit_code"]]
-        as_of = _date(u["report_date"]) or end
-        overdue = _overdue(own, as_of, settings.overdue_days, names)
-        acted = own[(own["inspected"] == 1) | (own["supervised"] == 1)]
-        # Inspections told only in the summary count as activity, never as coverage.
-        visits = len(acted) + sum(0 if pd.isna(v) else v for v in
-                                  (u.get("cuoc_kiem_tra"), u.get("cuoc_giam_sat")))
-        record = {
-            "unit_code": u["unit_code"], "unit_name": u["unit_name"],
-            "short_name": u["short_name"], "sector": u["sector"],
-            "subcells": u["so_chi_bo_truc_thuoc"], "subcells_from": u["subcells_from"],
-            "cells_acted": u["cells_acted"],
-            "coverage": _share(u["cells_acted"], u["so_chi_bo_truc_thuoc"]),
-            "visits": visits,
-            "findings": u.get("kien_nghi", math.nan),
-            "resolved": u.get("kien_nghi_khac_phuc", math.nan),
-            "followup": _share(u.get("kien_nghi_khac_phuc", math.nan),
-                               u.get("kien_nghi", math.nan)),
-            "overdue": len(overdue), "as_of": as_of.isoformat(),
-        }
-        found = weak_flags(record, overdue, settings)
-        record["flags"] = ";".join(found)
-        record["reasons"] = "; ".join(found.values())
-        record["flagged"] = bool(found)
-        out.append(record)
-    return pd.DataFrame(out, columns=[
-        "unit_code", "unit_name", "short_name", "sector", "subcells", "subcells_from",
-        "cells_acted", "coverage", "visits", "findings", "resolved", "followup", "overdue",
-        "as_of", "flags", "reasons", "flagged"])
-
-
-def _date(text: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-
-
-def _overdue(rows: pd.DataFrame, as_of: dt.date, days: int,
-             names: pd.Series | None = None) -> list[str]:
-    """Inspection rows with a finding still open more than `days` after the inspection;
-    a cell matched to the registry is named as the registry writes it."""
-    found = []
-    for _, r in rows.iterrows():
-        when = _date(r["date"])
-        if (when and not pd.isna(r["findings"]) and not pd.isna(r["resolved"])
-                and r["findings"] > r["resolved"] and (as_of - when).days > days):
-            name = r["cell_name_raw"]
-            if names is not None and r["cell_code"] in names.index:
-                name = names[r["cell_code"]]
-            found.append(f"{name} (kiểm tra {format_date(when)}, còn "
-                         f"{format_number(r['findings'] - r['resolved'])} kiến nghị, "
-                         f"{(as_of - when).days} ngày)")
-    return found
-
-
-def weak_flags(u: dict, overdue: list[str], settings: Settings) -> dict[str, str]:
-    """SPEC §6's flags for one Đảng bộ → their reasons in Vietnamese (empty: not flagged).
-
-    A threshold is a limit not reached: coverage exactly at 50 % is not flagged.
-    """
-    words = flags()
-    found = {}
-    if not u["visits"]:
-        found["no_activity"] = words["no_activity"]["reason"]
-    if not pd.isna(u["coverage"]) and u["coverage"] * 100 < settings.coverage_min:
-        found["low_coverage"] = words["low_coverage"]["reason"].format(
-            value=format_percent(u["coverage"]),
-            detail=f"{format_number(u['cells_acted'])}/{format_number(u['subcells'])}",
-            threshold=f"{format_number(settings.coverage_min)} %")
-    if not pd.isna(u["followup"]) and u["followup"] * 100 < settings.followup_min:
-        found["low_followup"] = words["low_followup"]["reason"].format(
-            value=format_percent(u["followup"]),
-            detail=f"{format_number(u['resolved'])}/{format_number(u['findings'])}",
-            threshold=f"{format_number(settings.followup_min)} %")
-    if overdue:
-        found["overdue_finding"] = words["overdue_finding"]["reason"].format(
-            threshold=f"{settings.overdue_days} ngày", detail="; ".join(overdue))
-    return found
-
-
-def consistent_reporters(tables: dict[str, pd.DataFrame],
-                         settings: Settings | None = None) -> pd.DataFrame:
-    """Expected units with the number of periods they reported in (DHIS2's "consistently
-    reporting": a usable report in every period present in the data)."""
-    periods = periods_in(tables)
+def consistent_reporters(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
+                         up_to: str | None = None) -> pd.DataFrame:
+    """Expected units with the periods they reported in (DHIS2's "consistently reporting": a
+    usable report in every period present in the data, up to and including `up_to`, so a
+    past period's report does not change when a later period arrives)."""
+    periods = [p for p in periods_in(tables) if up_to is None or p <= up_to]
+    missed: dict[str, list[str]] = {}
     out = expected_units(tables["units"])
     counts = {code: 0 for code in out["unit_code"]}
     for period in periods:
         st = reporting_status(tables, period, settings)
-        for code in st.loc[st["status"].map(lambda s: statuses()[s]["reported"] == "1"),
-                           "unit_code"]:
+        reported = st["status"].map(lambda s: statuses()[s]["reported"] == "1")
+        for code in st.loc[reported, "unit_code"]:
             counts[code] += 1
+        for code in st.loc[~reported, "unit_code"]:
+            missed.setdefault(code, []).append(period)
     out["periods_reported"] = out["unit_code"].map(counts)
     out["periods"] = len(periods)
+    out["missed"] = out["unit_code"].map(lambda c: ", ".join(missed.get(c, [])))
     out["consistent"] = out["periods_reported"] == len(periods)
     return out
+
+
+# Counts the meeting quotes as totals (study sessions held, good examples found and spread).
+TOTALS = ("buoi_quan_triet", "dv_hoc_chuyen_de", "guong_phat_hien", "guong_nhan_rong")
+
+
+def count_totals(tables: dict[str, pd.DataFrame], period: str, settings: Settings | None = None,
+                 by: str | None = "sector") -> pd.DataFrame:
+    """Sums of the counts in TOTALS per group and for the district (units that reported a
+    value; `units` is how many reported at least one)."""
+    inputs = unit_inputs(tables, period, settings)
+    for name in TOTALS:
+        if name not in inputs:
+            inputs[name] = math.nan
+    parts = [] if by is None else list(inputs.groupby(by, sort=False))
+    parts.append((DISTRICT, inputs))
+    rows = []
+    for group, sub in parts:
+        row = {"group": group, "units": int(sub[list(TOTALS)].notna().any(axis=1).sum())}
+        row |= {name: sub[name].sum(min_count=1) for name in TOTALS}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["group", "units", *TOTALS])
+
+
+def without_unit_03(tables: dict[str, pd.DataFrame], period: str,
+                    settings: Settings | None = None) -> pd.DataFrame:
+    """Reporting units that have not set up their Bộ phận 03, or did not say."""
+    inputs = unit_inputs(tables, period, settings)
+    answer = inputs["bo_phan_03"] if "bo_phan_03" in inputs else pd.Series(math.nan,
+                                                                             inputs.index)
+    out = inputs.loc[answer.ne(1), ["unit_code", "unit_name", "sector"]].copy()
+    out["answer"] = answer[answer.ne(1)].map(lambda v: "Chưa ghi" if pd.isna(v) else "Chưa")
+    return out.reset_index(drop=True)
 
 
 def monthly_table(tables: dict[str, pd.DataFrame], period: str,

@@ -50,7 +50,11 @@ def choose_period(tables: dict[str, pd.DataFrame], period: str | None) -> str:
         raise ReportError("Số liệu đã làm sạch không có kỳ báo cáo nào: thư mục data/raw chưa "
                           "có thư mục kỳ (ví dụ 2014-H1) chứa tệp báo cáo.")
     if period is None:
-        return periods[-1]
+        # The latest period with a usable report: a folder holding only a stray file must not
+        # turn the default report into an empty one.
+        subs = tables["submissions"]
+        usable = sorted(set(subs.loc[subs["status"] == "ok", "period"]))
+        return usable[-1] if usable else periods[-1]
     if period not in periods:
         raise ReportError(f"Không có số liệu của kỳ {period}; các kỳ có số liệu: "
                           f"{', '.join(periods)}.")
@@ -121,6 +125,9 @@ def show_figure(ctx: Context, fig, name: str, alt: str) -> None:
 
     from lib03.charts import save_chart
 
+    # A chart pasted into a slide must still say which period and whose data it shows.
+    fig.text(0.995, 0.004, f"Đảng bộ {ctx.settings.district} — {ctx.label}", ha="right",
+             va="bottom", fontsize=9, color="#607d8b", parse_math=False)
     if ctx.charts_dir:
         save_chart(fig, ctx.charts_dir, name)
     _show(figure_html(fig, alt))

@@ -38,6 +38,7 @@ class Shown:
 _FORMATTERS = {
     "percent": format_percent, "count": format_number, "date": format_date,
     "change": format_change, "growth": format_growth,
+    "decimal": lambda v: format_number(v, 1),
 }
 
 
@@ -133,10 +134,51 @@ def district_rates_table(changes: pd.DataFrame, group: str = DISTRICT) -> Shown:
         "Mẫu số": rows["denominator"], "Tỷ lệ": rows["value"],
         "Số đơn vị tính": rows["units"], "Kỳ trước": rows["previous"],
         "Thay đổi": rows["change"],
+        # A unit reporting more than its total is kept as read; the reader must see it.
+        "Đơn vị có tử số lớn hơn mẫu số": rows["over"],
     })
     return Shown(frame.reset_index(drop=True), {
         "Tử số": "count", "Mẫu số": "count", "Tỷ lệ": "percent", "Số đơn vị tính": "count",
-        "Kỳ trước": "percent", "Thay đổi": "change"})
+        "Kỳ trước": "percent", "Thay đổi": "change", "Đơn vị có tử số lớn hơn mẫu số": "count"})
+
+
+def totals_table(totals: pd.DataFrame) -> Shown:
+    """Study sessions held and good examples found and spread, per sector and district."""
+    frame = pd.DataFrame({
+        "Khối": totals["group"], "Đơn vị có số liệu": totals["units"],
+        "Buổi quán triệt, học tập chuyên đề": totals["buoi_quan_triet"],
+        "Lượt đảng viên học chuyên đề": totals["dv_hoc_chuyen_de"],
+        "Gương người tốt, việc tốt được phát hiện": totals["guong_phat_hien"],
+        "Gương được biểu dương, nhân rộng": totals["guong_nhan_rong"],
+    })
+    return Shown(frame, {c: "count" for c in frame.columns if c != "Khối"})
+
+
+def without_unit_03_table(frame: pd.DataFrame) -> Shown:
+    return Shown(pd.DataFrame({
+        "Mã đơn vị": frame["unit_code"], "Đơn vị": frame["unit_name"], "Khối": frame["sector"],
+        "Đã kiện toàn Bộ phận 03": frame["answer"],
+    }))
+
+
+def consistency_table(steady: pd.DataFrame) -> Shown:
+    """Units that missed a period, with the periods they missed."""
+    rows = steady[~steady["consistent"]]
+    return Shown(pd.DataFrame({
+        "Mã đơn vị": rows["unit_code"], "Đơn vị": rows["unit_name"], "Khối": rows["sector"],
+        "Số kỳ có báo cáo": rows["periods_reported"], "Số kỳ phải báo cáo": rows["periods"],
+        "Kỳ không có báo cáo dùng được": rows["missed"],
+    }).reset_index(drop=True), {"Số kỳ có báo cáo": "count", "Số kỳ phải báo cáo": "count"})
+
+
+def unit_numbers_table(unit_frame: pd.DataFrame) -> Shown:
+    """Every unit rate with the numerator and denominator it is made of (for the workbook)."""
+    labels = rate_labels()
+    return Shown(pd.DataFrame({
+        "Mã đơn vị": unit_frame["unit_code"], "Đơn vị": unit_frame["unit_name"],
+        "Chỉ tiêu": unit_frame["rate"].map(labels), "Tử số": unit_frame["numerator"],
+        "Mẫu số": unit_frame["denominator"], "Tỷ lệ": unit_frame["value"],
+    }).reset_index(drop=True), {"Tử số": "count", "Mẫu số": "count", "Tỷ lệ": "percent"})
 
 
 def sector_rates_table(group_frame: pd.DataFrame) -> Shown:
@@ -185,7 +227,9 @@ def inspection_table(summary: pd.DataFrame) -> Shown:
     frame = pd.DataFrame({
         "Mã đơn vị": summary["unit_code"], "Đảng bộ": summary["unit_name"],
         "Chi bộ trực thuộc": summary["subcells"],
+        "Chi bộ kê trong bảng kiểm tra": summary["listed"],
         "Chi bộ được kiểm tra, giám sát": summary["cells_acted"],
+        "Tên chi bộ chưa ghép được": summary["unmatched"],
         "Tỷ lệ bao phủ": summary["coverage"], "Kiến nghị": summary["findings"],
         "Đã khắc phục": summary["resolved"], "Tỷ lệ khắc phục": summary["followup"],
         "Kiến nghị quá hạn": summary["overdue"],
@@ -193,6 +237,7 @@ def inspection_table(summary: pd.DataFrame) -> Shown:
     })
     return Shown(frame.reset_index(drop=True), {
         "Chi bộ trực thuộc": "count", "Chi bộ được kiểm tra, giám sát": "count",
+        "Chi bộ kê trong bảng kiểm tra": "count", "Tên chi bộ chưa ghép được": "count",
         "Tỷ lệ bao phủ": "percent", "Kiến nghị": "count", "Đã khắc phục": "count",
         "Tỷ lệ khắc phục": "percent", "Kiến nghị quá hạn": "count"})
 
@@ -224,7 +269,7 @@ def problem_counts_table(frame: pd.DataFrame) -> Shown:
                 "info": "Ghi chú (không cần làm gì)"}
     return Shown(pd.DataFrame({
         "Mức": frame["severity"].map(severity), "Loại vấn đề": frame["label"],
-        "Mã": frame["code"], "Số lần": frame["count"],
+        "Số lần": frame["count"],
     }), {"Số lần": "count"})
 
 
@@ -240,5 +285,6 @@ def outliers_table(frame: pd.DataFrame) -> Shown:
     return Shown(pd.DataFrame({
         "Đơn vị": frame["unit_name"], "Chỉ tiêu": frame["rate_label"], "Tỷ lệ": frame["value"],
         "Trung vị các đơn vị cùng loại": frame["median"],
-        "Điểm z hiệu chỉnh": frame["z"].round(1),
-    }).reset_index(drop=True), {"Tỷ lệ": "percent", "Trung vị các đơn vị cùng loại": "percent"})
+        "Điểm z hiệu chỉnh": frame["z"],
+    }).reset_index(drop=True), {"Tỷ lệ": "percent", "Trung vị các đơn vị cùng loại": "percent",
+                                "Điểm z hiệu chỉnh": "decimal"})

@@ -58,8 +58,12 @@ def parameters(period: str, processed_dir: Path, settings: Settings,
     return params
 
 
-def run_notebook(source: Path, target: Path, params: dict) -> nbformat.NotebookNode:
-    """Execute one notebook into `target`; a failure names the notebook and the cell."""
+def run_notebook(source: Path, target: Path, params: dict,
+                 final_paths: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """Execute one notebook into `target`; a failure names the notebook and the cell.
+
+    `final_paths` rewrites staging paths in the saved parameters to where the report ends up.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -70,14 +74,15 @@ def run_notebook(source: Path, target: Path, params: dict) -> nbformat.NotebookN
             cwd=str(PROJECT_ROOT), kernel_manager_class=_quiet_kernel_manager())
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        # papermill counts its injected parameters cell; the analyst counts the notebook's own.
         raise ReportError(
-            f"Sổ tay {source.name} dừng ở ô lệnh số {exc.exec_count} (bắt đầu bằng «{first}»): "
-            f"{exc.ename}: {exc.evalue}. Báo cáo cũ (nếu có) được giữ nguyên; bản chạy lỗi "
-            f"được lưu ở {target} để xem chi tiết.") from exc
+            f"Sổ tay {source.name} dừng ở ô thứ {exc.cell_index} (đếm từ trên xuống, kể cả ô "
+            f"chữ; ô bắt đầu bằng «{first}»): {exc.ename}: {exc.evalue}. Báo cáo cũ (nếu có) "
+            "được giữ nguyên.") from exc
     except Exception as exc:  # no kernel, a kernel that died: still the notebook's name
         raise ReportError(f"Không chạy được sổ tay {source.name}: {type(exc).__name__}: "
                           f"{exc}. Hãy chạy «make report» để cài đủ môi trường.") from exc
-    return scrub(nbformat.read(target, as_version=4), target)
+    return scrub(nbformat.read(target, as_version=4), target, final_paths or {})
 
 
 def _quiet_kernel_manager() -> type:
@@ -96,14 +101,18 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
-def scrub(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
-    """Drop run times from an executed notebook so the same inputs give the same bytes."""
+def scrub(nb: nbformat.NotebookNode, path: Path,
+          final_paths: dict[str, str]) -> nbformat.NotebookNode:
+    """Drop run times from an executed notebook so the same inputs give the same bytes, and
+    point its parameters at the published folder rather than the staging one."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id each run
+            for old, new in final_paths.items():
+                cell.source = cell.source.replace(old, new)
     nbformat.write(nb, path)
     return nb
 
@@ -150,14 +159,18 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
     recover(reports_dir, period)
     stage = reports_dir / f".{period}.dang-viet"
     (stage / "so_tay").mkdir(parents=True)
+    final = reports_dir / period
+    current = None
     try:
         sections = []
-        for source in notebooks(notebooks_dir):
+        for current in notebooks(notebooks_dir):
+            source = current
             charts = stage / "charts" if source.name.startswith(CHARTS_NOTEBOOK) else None
             params = parameters(period, processed_dir.resolve(), settings, charts,
                                 settings.deadline(period))
             log.info("Đang chạy sổ tay %s", source.name)
-            nb = run_notebook(source, stage / "so_tay" / source.name, params)
+            nb = run_notebook(source, stage / "so_tay" / source.name, params,
+                              {str(stage): str(final)})
             title = title_of(nb, source.stem)
             body = notebook_body(nb)
             page = stage / f"{source.stem}.html"
@@ -166,14 +179,16 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         write_summary(tables, period, settings, stage / "bang_tong_hop.xlsx")
         _write_text(stage / "index.html",
                     index_page(tables, period, settings, sections, __version__))
-    except BaseException:
+    except BaseException as exc:
         failed = reports_dir / f"{period}.loi"  # kept for the analyst to look at the failure
         shutil.rmtree(failed, ignore_errors=True)
         if stage.exists():
             stage.rename(failed)
+        if isinstance(exc, ReportError) and current is not None:
+            raise ReportError(f"{exc} Bản chạy lỗi (mở bằng Jupyter để xem chi tiết): "
+                              f"{failed / 'so_tay' / current.name}") from exc
         raise
-    publish(stage, reports_dir / period)
-    final = reports_dir / period
+    publish(stage, final)
     shutil.rmtree(reports_dir / f"{period}.loi", ignore_errors=True)
     return ReportResult(
         period, final, final / "index.html",

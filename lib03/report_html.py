@@ -13,7 +13,7 @@ import nbformat
 import pandas as pd
 
 from lib03.config import PACKAGE_DIR, Settings
-from lib03.formatting import format_date, format_number, period_label
+from lib03.formatting import flags, format_date, format_number, period_label, rates
 
 _LANG = "vi"
 
@@ -88,6 +88,42 @@ def settings_used(settings: Settings, period: str) -> list[tuple[str, str]]:
     ]
 
 
+def method_section(settings: Settings) -> str:
+    """How every number is made, inside the report itself: an emailed index.html travels
+    without the docs folder."""
+    items = "".join(
+        f"<li><b>{html.escape(r.label)}</b> = {html.escape(r.numerator_label)} ÷ "
+        f"{html.escape(r.denominator_label)}"
+        f"{' (chỉ Đảng bộ cơ sở)' if r.scope == 'dang_bo_co_so' else ''}.</li>"
+        for r in rates())
+    rules = "".join(f"<li><b>{html.escape(f['label'])}</b>: "
+                    f"{html.escape(_rule_text(code, settings))}</li>"
+                    for code, f in flags().items())
+    return (
+        '<section class="phan" id="cach-tinh"><h1>Cách tính các con số</h1>'
+        f"<ul>{items}</ul>"
+        "<p>Tỷ lệ của một khối hay toàn huyện là <b>tổng tử số ÷ tổng mẫu số</b> của các đơn vị "
+        "có đủ cả hai số (không lấy trung bình các tỷ lệ). Mẫu số bằng 0 hoặc thiếu thì tỷ lệ "
+        "để trống («–»), không phải 0 %. Ô để trống trong báo cáo của đơn vị là thiếu số liệu, "
+        "không phải số 0. Số liệu giữ đúng như đơn vị ghi; số mâu thuẫn (ví dụ số đăng ký lớn "
+        "hơn tổng số đảng viên) được giữ và nêu trong phần Chất lượng số liệu.</p>"
+        "<p>Một Đảng bộ cơ sở đã báo cáo bị đánh dấu yếu về kiểm tra, giám sát khi có ít nhất "
+        f"một điều sau:</p><ul>{rules}</ul></section>\n")
+
+
+def _rule_text(code: str, settings: Settings) -> str:
+    return {
+        "no_activity": "không có chi bộ nào được đánh dấu kiểm tra hoặc giám sát trong bảng, "
+                       "và bảng tổng hợp không ghi cuộc kiểm tra, giám sát nào",
+        "low_coverage": f"tỷ lệ chi bộ trực thuộc được kiểm tra, giám sát dưới "
+                        f"{format_number(settings.coverage_min)} %",
+        "low_followup": f"tỷ lệ kiến nghị đã khắc phục dưới "
+                        f"{format_number(settings.followup_min)} % (khi có kiến nghị)",
+        "overdue_finding": f"còn kiến nghị chưa khắc phục hơn {settings.overdue_days} ngày sau "
+                           "ngày kiểm tra, tính đến ngày báo cáo",
+    }[code]
+
+
 def index_page(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
                sections: list[tuple[str, str, str]], version: str) -> str:
     """The report's front page: what it covers, the settings used, links, then every section
@@ -111,8 +147,9 @@ def index_page(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
         " Sổ tay đã chạy (mở bằng Jupyter): thư mục <a href=\"so_tay/\">so_tay/</a>.</p>"
         "<h2>Thiết lập đã dùng</h2>"
         f'<table class="thiet-lap"><tbody>{rows}</tbody></table>'
-        "<p>Cách tính từng con số và những điều cần lưu ý: docs/assumptions_caveats.md.</p>"
-        f"</nav>\n<main>\n{body}</main>\n"
-        f"<footer>Lập bằng lib03 {html.escape(version)} từ số liệu trong data/raw; chạy lại "
-        "«make report» cho ra đúng báo cáo này.</footer>")
+        '<p>Cách tính từng con số: <a href="#cach-tinh">phần cuối báo cáo</a> (chi tiết hơn '
+        "trong docs/assumptions_caveats.md của chương trình).</p>"
+        f"</nav>\n<main>\n{body}{method_section(settings)}</main>\n"
+        f"<footer>Lập bằng lib03 {html.escape(version)}. Chạy lại «make report PERIOD={period}» "
+        "với cùng dữ liệu gốc và cùng thiết lập cho ra đúng báo cáo này, từng byte.</footer>")
     return _page(f"Sơ kết Chỉ thị 03 — {period_label(period)}", content)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib03 import checks, metrics, present
+from lib03 import checks, inspection, metrics, present
 from lib03.config import Settings
 from lib03.formatting import format_date, period_label
 from lib03.workbook import SheetTable, write_summary_workbook
@@ -38,7 +38,7 @@ def summary_sheets(tables: dict[str, pd.DataFrame], period: str,
         prev_groups = metrics.group_rates(prev_units)
     changes = metrics.with_change(groups, prev_groups, ["group", "rate"])
     unit_changes = metrics.with_change(units, prev_units, ["unit_code", "rate"])
-    inspection = metrics.inspection_summary(tables, period, settings)
+    weak = inspection.inspection_summary(tables, period, settings)
     ratio = ("Tỷ lệ của khối và toàn huyện = tổng tử số ÷ tổng mẫu số của các đơn vị có đủ hai "
              "số; ô trống là không tính được.")
     compared = (f"Thay đổi so với kỳ {before}, bằng điểm phần trăm." if before
@@ -55,8 +55,18 @@ def summary_sheets(tables: dict[str, pd.DataFrame], period: str,
                (ratio,)),
         _sheet("Tỷ lệ theo đơn vị", "Các tỷ lệ của từng đơn vị",
                present.unit_rates_table(unit_changes), (compared,)),
+        _sheet("Tử số, mẫu số theo đơn vị", "Tử số và mẫu số của từng tỷ lệ của từng đơn vị",
+               present.unit_numbers_table(units)),
+        _sheet("Học tập, gương điển hình", "Buổi học tập chuyên đề, gương người tốt việc tốt "
+               "(tổng của các đơn vị có ghi số liệu)",
+               present.totals_table(metrics.count_totals(tables, period, settings))),
+        _sheet("Chưa kiện toàn Bộ phận 03", "Đơn vị chưa kiện toàn Bộ phận giúp việc 03",
+               present.without_unit_03_table(metrics.without_unit_03(tables, period, settings))),
+        _sheet("Báo cáo qua các kỳ", "Đơn vị không có báo cáo dùng được ở mọi kỳ",
+               present.consistency_table(metrics.consistent_reporters(tables, settings,
+                                                                      up_to=period))),
         _sheet("Kiểm tra, giám sát", "Kiểm tra, giám sát của các Đảng bộ cơ sở và lý do đánh dấu",
-               present.inspection_table(inspection)),
+               present.inspection_table(weak)),
         _sheet("Tệp không dùng được", "Tệp bị cách ly và cách xử lý",
                present.quarantined_table(checks.quarantined_files(tables, period))),
         _sheet("Cảnh báo cần xem", "Cảnh báo về số liệu, kèm tệp, trang và ô",

@@ -141,6 +141,10 @@ def _xlsx_bytes(sheets: list[Sheet], *, macro: bool) -> bytes:
                 cell.value = value.text
             else:
                 cell.value = value
+                if isinstance(value, str):
+                    # openpyxl stores a string starting with '=' as a formula; here only a
+                    # Formula is one, so text typed as "=1+1" stays the text it was.
+                    cell.data_type = "s"
                 if isinstance(value, date):
                     cell.number_format = "DD/MM/YYYY"
             cell.font = _xl_font(sheet.fonts.get((r, c), sheet.font), (r, c) in sheet.bold)

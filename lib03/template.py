@@ -24,6 +24,7 @@ from lib03.parse import is_blank, period_bounds, period_months
 from lib03.registry import GRASSROOTS
 from lib03.sheetwrite import save_workbook
 from lib03.text import strip_diacritics
+from lib03.workbook import _put as put_text  # the summary workbook's rule for text cells
 
 TEMPLATE_VERSION = "1"
 ID_SHEET = "_lib03"
@@ -271,6 +272,20 @@ def _identity_sheet(wb, unit: dict, period: str, layout: dict) -> None:
     _protect(ws)
 
 
+def _text_stays_text(wb) -> None:
+    """Store every text cell as text, with Excel's quote prefix when it looks like a formula.
+
+    openpyxl turns any string starting with '=' into a formula: a registry name typed as
+    '=HYPERLINK(…)' (or a chi bộ name in the inspection list) would otherwise run in the
+    unit's Excel. Run last, so that no cell written by any part of the template escapes it.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    put_text(cell, cell.value)
+
+
 def build_template(unit: dict, children: list[dict], period: str,
                    district: str = "huyện") -> openpyxl.Workbook:
     """The collection workbook of one unit for one period."""
@@ -283,6 +298,7 @@ def build_template(unit: dict, children: list[dict], period: str,
     if unit["unit_type"] == "dang_bo_co_so":
         _inspection_sheet(wb, unit, period, children, layout)
     _identity_sheet(wb, unit, period, layout)
+    _text_stays_text(wb)
     wb.active = 1  # open on the summary
     wb.security = WorkbookProtection(lockStructure=True)
     for ws in wb.worksheets:

@@ -40,6 +40,7 @@ NUMBER_FORMATS = {
     # A difference of two shares, in percentage points: the cell holds points (3.2, not 0.032),
     # because a "%" format would read as a relative change.
     "points": '+0.0" điểm %";-0.0" điểm %";0.0" điểm %"',
+    "decimal": "0.0",
 }
 # Same set as the CSV writer: text a unit typed must never run as a formula in the analyst's Excel.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

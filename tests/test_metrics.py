@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from lib03 import checks, metrics
+from lib03 import checks, inspection, metrics
 from lib03.config import RAW_DIR, Settings, load_settings
 from lib03.pipeline import run_clean
 from lib03.tables import read_table
@@ -186,7 +186,7 @@ def _row(i, date="2014-05-01", findings=0, resolved=0, inspected=1, supervised=0
 
 def _flags(t, **overrides):
     s = Settings().with_overrides(**overrides)
-    row = metrics.inspection_summary(t, P, s).iloc[0]
+    row = inspection.inspection_summary(t, P, s).iloc[0]
     return set(filter(None, row["flags"].split(";"))), row
 
 
@@ -243,14 +243,34 @@ def test_overdue_uses_period_end_without_a_report_date_and_ignores_resolved_find
 
 
 def test_no_activity_and_its_settings_override():
-    t = _insp_tables([], {"so_chi_bo_truc_thuoc": 10, "cuoc_kiem_tra": 0})
+    unmarked = [_row(i, inspected=0) for i in range(1, 11)]
+    t = _insp_tables(unmarked, {"so_chi_bo_truc_thuoc": 10, "cuoc_kiem_tra": 0})
     found, row = _flags(t)
-    assert found == {"no_activity", "low_coverage"}
+    assert found == {"no_activity", "low_coverage"} and row["coverage"] == 0
     assert "Không kiểm tra, giám sát" in row["reasons"]
     # Visits told in the summary are activity (not coverage): no "no_activity".
-    told = _insp_tables([], {"so_chi_bo_truc_thuoc": 10, "cuoc_kiem_tra": 2})
+    told = _insp_tables(unmarked, {"so_chi_bo_truc_thuoc": 10, "cuoc_kiem_tra": 2})
     assert _flags(told)[0] == {"low_coverage"}
     assert _flags(t, coverage_min=0)[0] == {"no_activity"}
+
+
+def test_no_inspection_table_means_unknown_coverage_not_zero():
+    found, row = _flags(_insp_tables([], {"so_chi_bo_truc_thuoc": 10}))
+    assert math.isnan(row["coverage"]) and row["listed"] == 0
+    assert found == {"no_activity"}  # nothing says any cell was inspected
+
+
+@pytest.mark.parametrize(("acted", "cells", "threshold", "flagged"),
+                         [(57, 100, 57.0, False), (29, 50, 58.0, False), (28, 50, 57.0, True)])
+def test_thresholds_hold_exactly_whatever_the_floating_point(acted, cells, threshold, flagged):
+    # 0,57 × 100 is 56,99999… in floating point: an exact hit must still not be flagged.
+    rows = [_row(i) for i in range(1, acted + 1)]
+    units = _units([["DB1", "Đảng bộ xã A", "dang_bo_co_so", "", "Xã", 100, 1]]
+                   + [[f"DB1-{i}", f"Chi bộ ấp {i}", "chi_bo_truc_thuoc", "DB1", "Xã", 5, 1]
+                      for i in range(1, cells + 1)])
+    t = _tables(units, subs=[_sub("DB1")], ind=[[P, "DB1", "so_chi_bo_truc_thuoc", cells]],
+                insp=[[P, "DB1", *r] for r in rows])
+    assert ("low_coverage" in _flags(t, coverage_min=threshold)[0]) is flagged
 
 
 def test_subcells_fall_back_to_the_registry():
@@ -294,7 +314,7 @@ def test_sample_flags_exactly_the_planted_weak_dang_bo(sample):
     truth = read_table(RAW_DIR / ".ground_truth" / "weak_inspection.csv")
     found = []
     for period in metrics.periods_in(sample):
-        summary = metrics.inspection_summary(sample, period, load_settings())
+        summary = inspection.inspection_summary(sample, period, load_settings())
         found += [(period, r.unit_code, f) for r in summary.itertuples()
                   for f in r.flags.split(";") if f]
     assert sorted(found) == sorted(map(tuple, truth.values.tolist()))

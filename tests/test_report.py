@@ -4,6 +4,7 @@ says what the meeting needs, with no code, nothing fetched and every chart writt
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import matplotlib.image
 import nbformat
@@ -173,7 +174,9 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(processed, tmp_path
         build_report(processed, reports, load_settings(), notebooks_dir=notebooks)
     message = str(info.value)
     assert "02_ty_le_hoan_thanh.ipynb" in message and "ZeroDivisionError" in message
-    assert "ket_qua = 1 / 0" in message
+    assert "ket_qua = 1 / 0" in message and "ô thứ 4 " in message  # as counted in the file
+    named = Path(message.rsplit(": ", 1)[1])
+    assert named.exists() and named.parent.parent.name == f"{PERIOD}.loi"
     assert (reports / PERIOD / "index.html").read_text(encoding="utf-8") == "báo cáo cũ"
     assert not list(reports.glob(".*"))
     assert (reports / f"{PERIOD}.loi" / "so_tay" / broken.name).exists()
