@@ -111,7 +111,7 @@ def test_summary_workbook_follows_the_published_table_conventions(report):
     cover = wb.worksheets[0]
     text = " ".join(str(c.value) for row in cover.iter_rows() for c in row if c.value)
     assert "Chỉ thị 03" in text and "6 tháng đầu năm 2014" in text
-    assert len(wb.worksheets) == 9
+    assert len(wb.worksheets) == 13
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
     for ws in wb.worksheets[1:]:
