@@ -210,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 25/06/2014 (mặc định theo "
                    "settings.toml)")
     for name, kind, words in _THRESHOLD_OPTIONS:
-        p.add_argument(f"--{name.replace('_', '-')}", type=kind, dest=name, help=words)
+        # argparse formats help with %: a literal percent sign is written %%.
+        p.add_argument(f"--{name.replace('_', '-')}", type=kind, dest=name,
+                       help=words.replace("%", "%%"))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")

@@ -38,7 +38,7 @@ COLUMNS = {
     "quality_log": LOG_COLUMNS,
 }
 # Formula-looking text is neutralised so a cell typed by a unit never runs in the analyst's Excel.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_value(value: object) -> str:
@@ -67,7 +67,7 @@ def format_value(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(FORMULA_START):
         return "'" + text
     return text
 
@@ -148,5 +148,15 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read one of our CSVs back with every column as text (empty = missing)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Read one of our CSVs back with every column as text (empty = missing).
+
+    The apostrophe that kept a formula-looking text from running in Excel is taken off again,
+    as Excel does with a typed one, so a unit named "+1" reads "+1" in the report.
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in frame.columns:
+        text = frame[col]
+        guarded = text.str.startswith("'") & text.str[1:2].isin(FORMULA_START)
+        if guarded.any():
+            frame[col] = text.where(~guarded, text.str[1:])
+    return frame

@@ -24,7 +24,7 @@ from lib03.parse import is_blank, period_bounds, period_months
 from lib03.registry import GRASSROOTS
 from lib03.sheetwrite import save_workbook
 from lib03.text import strip_diacritics
-from lib03.workbook import _put as put_text  # the summary workbook's rule for text cells
+from lib03.workbook import put as put_text  # the summary workbook's rule for text cells
 
 TEMPLATE_VERSION = "1"
 ID_SHEET = "_lib03"
@@ -73,9 +73,13 @@ def template_file_name(code: str, name: str, period: str) -> str:
 
     >>> template_file_name("DB01", "Đảng bộ xã Tân Phú", "2014-H2")
     'DB01_Dang_bo_xa_Tan_Phu_2014-H2.xlsx'
+    >>> template_file_name("../DB/01", "Chi bộ", "2014-H2")
+    'DB_01_Chi_bo_2014-H2.xlsx'
     """
     plain = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(name)).strip("_")[:60]
-    return f"{code}_{plain}_{period}.xlsx"
+    # The code comes from the registry: "../x" or "a/b" must never leave the output folder.
+    safe = re.sub(r"[^A-Za-z0-9-]+", "_", strip_diacritics(code)).strip("_") or "don_vi"
+    return f"{safe}_{plain}_{period}.xlsx"
 
 
 def _serial(day: dt.date) -> int:

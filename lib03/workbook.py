@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from lib03.errors import ReportError
 from lib03.sheetwrite import workbook_bytes
-from lib03.tables import write_atomic
+from lib03.tables import FORMULA_START, write_atomic
 
 FILE_NAME = "bang_tong_hop.xlsx"
 COVER_NAME = "Bìa"
@@ -42,8 +42,6 @@ NUMBER_FORMATS = {
     "points": '+0.0" điểm %";-0.0" điểm %";0.0" điểm %"',
     "decimal": "0.0",
 }
-# Same set as the CSV writer: text a unit typed must never run as a formula in the analyst's Excel.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 _MIN_WIDTH, _MAX_WIDTH = 8, 50
 # Named fonts: without a name LibreOffice falls back to a serif face. Headers are bold by hand
@@ -140,13 +138,13 @@ def _write_cover(ws, tables: list[SheetTable], *, title: str, period_label: str,
                  data_date: str, notes: list[str]) -> None:
     pairs = [["Kỳ báo cáo", period_label], ["Nguồn số liệu", source],
              ["Ngày số liệu", _as_date(data_date)]]
-    _put(ws.cell(1, 1), title).font = _TITLE_FONT
+    put(ws.cell(1, 1), title).font = _TITLE_FONT
     for row, (label, value) in enumerate(pairs, 2):
-        _put(ws.cell(row, 1), label)
-        _put(ws.cell(row, 2), value)
+        put(ws.cell(row, 1), label)
+        put(ws.cell(row, 2), value)
     lines = [*(["Ghi chú", *notes] if notes else []), "Danh mục bảng"]
     for row, line in enumerate(lines, len(pairs) + 2):
-        _put(ws.cell(row, 1), line)
+        put(ws.cell(row, 1), line)
     heading = len(pairs) + len(lines) + 1
     for row in {len(pairs) + 2, heading}:
         ws.cell(row, 1).font = _HEADING_FONT
@@ -187,10 +185,10 @@ def _write_table(ws, top: int, headers: list[str], rows: list[list], kinds: list
     the rows written with their sheet row numbers."""
     rows = rows or [[EMPTY_ROW_TEXT] + [None] * (len(headers) - 1)]
     for col, header in enumerate(headers, 1):
-        _put(ws.cell(top, col), header).font = _HEADING_FONT
+        put(ws.cell(top, col), header).font = _HEADING_FONT
     for row, values in enumerate(rows, top + 1):
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True), 1):
-            _put(ws.cell(row, col), value, NUMBER_FORMATS[kind])
+            put(ws.cell(row, col), value, NUMBER_FORMATS[kind])
     ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
     # Columns given up front: openpyxl would otherwise add an autoFilter (filter buttons). The
     # lightest striped style: the checklist discourages background fills.
@@ -291,7 +289,7 @@ def _as_date(value: object) -> object:
         return value
 
 
-def _put(cell, value: object, number_format: str = "General"):
+def put(cell, value: object, number_format: str = "General"):
     """Write one value. Text stays text even when it starts like a formula."""
     if _is_missing(value):
         return cell
@@ -299,7 +297,7 @@ def _put(cell, value: object, number_format: str = "General"):
         cell.value = text = _clean(value)
         # openpyxl stores any string starting with '=' as a formula unless told otherwise.
         cell.data_type = "s"
-        if text.startswith(_FORMULA_START):
+        if text.startswith(FORMULA_START):
             # Excel's mark for a typed leading apostrophe: the cell stays text if edited too.
             cell.quotePrefix = True
         return cell

@@ -285,8 +285,5 @@ def test_a_name_with_dollars_and_backslashes_is_drawn_as_typed():
     assert texts and not any(t.get_parse_math() or t.get_usetex() for t in texts)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tables.read_table keeps the \"'\" that tables.format_value puts before formula-looking "
-    "text, so the report and bang_tong_hop.xlsx show '=HYPERLINK(…) instead of the name"))
 def test_formula_looking_names_read_back_as_typed(tables):
     assert _loaded_names(tables) == NAMES
