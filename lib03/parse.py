@@ -106,7 +106,16 @@ def _read_number(token: str, *, grouping: bool) -> int | float | None:
 
 
 def _checked(number: float, *, integer: bool) -> Parsed:
-    if not math.isfinite(number):
+    """A number as a count or a share may hold it.
+
+    >>> _checked(10 ** 400, integer=True).problem, _checked(float("inf"), integer=False).problem
+    ('value_not_finite', 'value_not_finite')
+    """
+    try:
+        finite = math.isfinite(number)
+    except OverflowError:  # a typed integer past 1e308 has no float value at all
+        finite = False
+    if not finite:
         return Parsed(None, "value_not_finite")
     number = int(number) if integer and float(number).is_integer() else number
     number = number if integer else float(number)

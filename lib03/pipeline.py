@@ -133,6 +133,13 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
         "status": "quarantined", "deadline": settings.deadline(period),
     }
     try:
+        # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
+        limit = settings.max_file_mb * 1024 * 1024
+        if path.stat().st_size > limit:
+            submission["status_reason"] = "file_too_large"
+            return FileResult(submission, problems=[Problem(
+                "file_too_large", detail=f"{path.stat().st_size // (1024 * 1024)} MB, giới hạn "
+                                         f"{settings.max_file_mb} MB")])
         data = path.read_bytes()
     except OSError as exc:
         submission["status_reason"] = "file_unreadable"
@@ -312,9 +319,14 @@ def _clean_all(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                progress: bool) -> list[FileResult]:
     """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
     keys: list[str | None] = []
+    limit = settings.max_file_mb * 1024 * 1024
     for period, path, rel in inputs:
         try:
-            keys.append(file_key(period, rel, hashlib.sha256(path.read_bytes()).hexdigest()))
+            if path.stat().st_size > limit:  # refused unread below, never cached
+                keys.append(None)
+                continue
+            with open(path, "rb") as fh:
+                keys.append(file_key(period, rel, hashlib.file_digest(fh, "sha256").hexdigest()))
         except OSError:  # cleaned (and logged) as unreadable below, never cached
             keys.append(None)
     results = [store.get(k) if store and k else None for k in keys]

@@ -19,6 +19,8 @@ from lib03.read import cell_address, read_workbook
 from lib03.text import cell_text, clean_text, fold_key, has_words
 from lib03.vocab import Term, _term
 
+# A province lists tens of thousands of units; a report sheet never needs more than 5.000 rows.
+REGISTRY_MAX_ROWS = 200_000
 UNIT_COLUMNS = [
     "unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref", "active",
     "source",
@@ -131,7 +133,7 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.is_file():
         raise RegistryError(f"Không tìm thấy danh mục đơn vị: {path}")
     try:
-        book = read_workbook(path)
+        book = read_workbook(path, max_rows=REGISTRY_MAX_ROWS)
     except WorkbookError as exc:
         reason = codes()[exc.code]["message"].format(detail=exc.detail)
         raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {reason}") from exc

@@ -9,7 +9,7 @@ rebuilt and opened by hand. Two kinds:
 * reports that open fine but hold bad values (`BAD_VALUES`): formulas without a saved value,
   NaN and infinity stored or typed, negative counts, a report date in the future. Each is a
   complete report of one "chi bộ cơ sở" of the sample district (data/raw), so it is `ok` and
-  only its bad cells are logged. `CELL` names the cells the bad values are put in.
+  only its bad cells are logged.
 
 The bomb (`write_zip_bomb`) is real: its sheet truly inflates to `BOMB_INFLATED` bytes, with a
 correct CRC. Its deflate stream is crafted rather than compressed: one block of cells is
@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from lib03.read import parse_address
 from lib03.sheetwrite import Formula, Sheet, book_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -158,7 +159,7 @@ def write_zip_bomb(path: Path) -> None:
 
 
 def write_lying_zip(path: Path) -> None:
-    """A bomb that lies: its directory says the sheet holds only its 180-byte head (and gives
+    """A bomb that lies: its directory says the sheet holds only its 144-byte head (and gives
     the head's CRC), while its stream goes on for 200 MB of cells."""
     block = ('<row r="1"><c r="A1"><v>1</v></c></row>' * 25_000).encode()
     _write_sheet_zip(path, zlib.crc32(_SHEET_HEAD.encode()), len(_SHEET_HEAD),
@@ -230,7 +231,8 @@ def write_billion_laughs(path: Path) -> None:
 
 
 def write_million_rows(path: Path) -> None:
-    """One sheet of 1.000.000 rows (one number each): ~40 MB of XML, ~4 MB on disk."""
+    """One sheet of 1.000.000 rows (one number each): 38 MB of XML, under 3 MB on disk (under the
+    unzipped-size limit, so it is the row limit that refuses it)."""
     write_xlsx(path, {"Tổng hợp": lambda: (f'<row><c r="A{r}"><v>{r % 10}</v></c></row>'
                                             for r in range(1, 1_000_001))})
 
@@ -242,7 +244,7 @@ def write_many_sheets(path: Path, count: int = 200) -> None:
 
 
 def write_unaddressed_cells(path: Path) -> None:
-    """A tiny sheet (a few KB) whose cells carry no address (`r` is optional in the format):
+    """A 2 KB file whose cells carry no address (`r` is optional in the format):
     16.384 cells in row 1 and one in row 1.048.576 declare a grid of 17 billion cells."""
     write_xlsx(path, {"Tổng hợp": lambda: [
         '<row r="1">', "<c><v>1</v></c>" * 16_384, "</row>",
@@ -264,6 +266,61 @@ def write_ods_repeats(path: Path) -> None:
     path.write_bytes(_rezip(data, {"content.xml": grow}))
 
 
+def write_prefixed_cells(path: Path) -> None:
+    """Cells written with a namespace prefix (<x:c>, as some libraries do), one of them at
+    XFD1048576: calamine reads them as cells, so the size check must see them too."""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?>\n<x:worksheet xmlns:x="{_MAIN_NS}">'
+             '<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+             '<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
+             "</x:sheetData></x:worksheet>")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in _package_parts(["Tổng hợp"]).items():
+            zf.writestr(_info(name), text)
+        zf.writestr(_info("xl/worksheets/sheet1.xml"), sheet)
+
+
+def write_unclosed_tags(path: Path) -> None:
+    """40.000 cell tags that never close ("<c><c><c>…", 120 KB): a pattern that must find a
+    cell's end tag to match costs quadratic time on it (half a minute here, hours at 1 MB)."""
+    write_xlsx(path, {"Tổng hợp": lambda: ["<c>" * 40_000]})
+
+
+def write_wide_sheets(path: Path) -> None:
+    """50 sheets, each of two cells at A1 and OJ5000: every sheet within the per-sheet limit
+    (5.000 rows × 400 columns), together 100 million cells to build and search."""
+    write_xlsx(path, {f"Trang {i}": (lambda: ['<row r="1"><c r="A1"><v>1</v></c></row>'
+                                              '<row r="5000"><c r="OJ5000"><v>1</v></c></row>'])
+                      for i in range(1, 51)})
+
+
+def write_shared_string_count(path: Path) -> None:
+    """A shared-strings part that declares two billion strings and holds one: calamine reserves
+    memory for the declared count (48 GB) and the process aborts."""
+    parts = _package_parts(["Tổng hợp"])
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>", f'<Relationship Id="rIdS" Type="{_REL_NS}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(_info(name), text)
+        zf.writestr(_info("xl/sharedStrings.xml"), (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{_MAIN_NS}" count="1" '
+            'uniqueCount="2000000000"><si><t>Tổng số đảng viên</t></si></sst>'))
+        zf.writestr(_info("xl/worksheets/sheet1.xml"), (
+            f'{_SHEET_HEAD}<row r="1"><c r="A1" t="s"><v>0</v></c></row>{_SHEET_TAIL}'))
+
+
+def write_many_parts(path: Path, parts: int = 20_000) -> None:
+    """A workbook zip of 20.000 empty parts: listing a zip costs ~0.5 KB and ~10 µs per part,
+    so a 50 MB file of a million parts costs seconds and hundreds of MB before any check."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in _package_parts(["Tổng hợp"]).items():
+            zf.writestr(_info(name), text)
+        zf.writestr(_info("xl/worksheets/sheet1.xml"), _SHEET_HEAD + _SHEET_TAIL)
+        for i in range(parts):
+            zf.writestr(_info(f"xl/media/{i}.bin"), b"")
+
+
 # Name → writer. The names match no unit of the sample registry, so a refused file can never be
 # mistaken for a good file's unit.
 UNREADABLE: dict[str, Callable[[Path], None]] = {
@@ -280,6 +337,11 @@ UNREADABLE: dict[str, Callable[[Path], None]] = {
     "hai_tram_trang.xlsx": write_many_sheets,
     "o_khong_dia_chi.xlsx": write_unaddressed_cells,
     "lap_lai_ods.ods": write_ods_repeats,
+    "tien_to_x.xlsx": write_prefixed_cells,
+    "the_khong_dong.xlsx": write_unclosed_tags,
+    "nam_muoi_trang_rong.xlsx": write_wide_sheets,
+    "khai_gian_chuoi_chu.xlsx": write_shared_string_count,
+    "hai_muoi_nghin_phan.xlsx": write_many_parts,
 }
 
 
@@ -299,22 +361,18 @@ INDICATORS = [  # a chi bộ cơ sở of 20 members, consistent with every rule 
     ("Số gương được biểu dương, nhân rộng", 1),
     ("Đã kiện toàn Bộ phận giúp việc 03", "Có"),
 ]
-FIRST_ROW = 11  # zero-based row of the first indicator (Excel row 12)
-VALUE_COL = 3  # column D
-# Where the bad values go: "Tổng số đảng viên" (D12), "Số tập thể… phải đăng ký" (D14),
-# "Số buổi tổ chức quán triệt…" (D17).
-CELL = {"D12": (FIRST_ROW, VALUE_COL), "D14": (FIRST_ROW + 2, VALUE_COL),
-        "D17": (FIRST_ROW + 5, VALUE_COL)}
+FIRST_ROW = 11  # zero-based row of the first indicator: its value is D12, the next D13…
 
 
 def value_report(unit_name: str, values: dict[str, object] | None = None,
-                 date_text: str = "Ngày báo cáo: 10/6/2014") -> list[Sheet]:
+                 date_text: str = "Ngày báo cáo: 10/6/2014",
+                 period_text: str = "6 tháng đầu năm 2014") -> list[Sheet]:
     """A complete half-year report of the chi bộ cơ sở `unit_name` (as in the registry), in the
-    sample district's layout; `values` puts raw values in the cells named by `CELL`."""
+    sample district's layout; `values` puts raw values in cells named in A1 notation."""
     cells: dict[tuple[int, int], object] = {
         (1, 0): "ĐẢNG BỘ HUYỆN MẪU", (1, 3): "ĐẢNG CỘNG SẢN VIỆT NAM",
         (2, 0): unit_name.upper(), (5, 0): "BÁO CÁO",
-        (6, 0): "Kết quả thực hiện Chỉ thị 03-CT/TW 6 tháng đầu năm 2014",
+        (6, 0): f"Kết quả thực hiện Chỉ thị 03-CT/TW {period_text}",
         (7, 0): f"Đơn vị: {unit_name}", (8, 1): date_text,
     }
     for c, header in enumerate(["STT", "Nội dung (chỉ tiêu)", "Đơn vị tính", "Số lượng",
@@ -325,7 +383,7 @@ def value_report(unit_name: str, values: dict[str, object] | None = None,
         cells[(FIRST_ROW + i, 1)] = label
         cells[(FIRST_ROW + i, 3)] = value
     for address, value in (values or {}).items():
-        cells[CELL[address]] = value
+        cells[parse_address(address)] = value
     monthly = {(0, c): h for c, h in enumerate(
         ["Tháng", "Sinh hoạt chi bộ", "Nội dung học tập và làm theo tấm gương đạo đức Hồ Chí Minh",
          "Nội dung thực hành tiết kiệm, chống lãng phí, phòng chống tham nhũng",
@@ -377,7 +435,7 @@ BAD_VALUES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "go_chu_nan_inf.xlsx": ("CB06", _report_writer(
         "Chi bộ Phòng Tài chính - Kế hoạch", ".xlsx", {"D12": "NaN", "D14": "∞"})),
     "so_am.xlsx": ("CB07", _report_writer(
-        "Chi bộ Phòng Giáo dục và Đào tạo", ".xlsx", {"D12": -20, "D17": "-2 buổi"})),
+        "Chi bộ Phòng Giáo dục và Đào tạo", ".xlsx", {"D17": "-2 buổi", "D19": -3})),
     "ngay_tuong_lai.xlsx": ("CB08", _report_writer(
         "Chi bộ Phòng Nông nghiệp và Phát triển nông thôn", ".xlsx",
         date_text="Ngày báo cáo: 18/6/2099")),

@@ -45,3 +45,21 @@ def test_registry_variants(tmp_path):
     codes = sorted((p.code, p.cell) for p in problems)
     assert codes == [("registry_duplicate_code", "B9"), ("registry_row_invalid", "B10"),
                      ("registry_type_inferred", "D11")]
+
+
+def test_a_province_registry_longer_than_any_report_sheet_is_read(tmp_path):
+    import openpyxl
+
+    from lib03.config import load_settings
+    from lib03.registry import read_registry
+
+    rows = load_settings().max_sheet_rows + 1000
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Danh mục")
+    ws.append(["Mã đơn vị", "Tên đơn vị", "Loại", "Cấp trên", "Khối", "Số đảng viên",
+               "Còn hoạt động"])
+    for i in range(rows):
+        ws.append([f"CB{i:05d}", f"Chi bộ số {i}", "Chi bộ cơ sở", "", "Khối cơ quan", 10, "Có"])
+    wb.save(tmp_path / "danh_muc_don_vi.xlsx")
+    units, _ = read_registry(tmp_path / "danh_muc_don_vi.xlsx")
+    assert len(units) == rows
