@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PERIOD ?=
 
-.PHONY: help report clean test lint demo clean-data
+.PHONY: help report clean test lint demo clean-data bench
 
 help: ## Hiện danh sách lệnh
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lint: $(STAMP) ## Kiểm tra mã nguồn bằng ruff
 
 demo: $(STAMP) ## Viết lại dữ liệu mẫu (huyện giả định) vào data/raw
 	$(BIN)/lib03 demo --out data/raw
+
+bench: $(STAMP) ## Đo tốc độ (lâu, ~30 phút; BENCH_ARGS=--quick để đo nhanh), ghi vào BENCHMARKS.md
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean-data: ## Xoá dữ liệu đã xử lý và báo cáo (không đụng tới data/raw)
 	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
