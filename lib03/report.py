@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,17 +161,31 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
     stage = reports_dir / f".{period}.dang-viet"
     (stage / "so_tay").mkdir(parents=True)
     final = reports_dir / period
-    current = None
+    failed_notebook = None
+
+    def run(source: Path) -> nbformat.NotebookNode:
+        nonlocal failed_notebook
+        charts = stage / "charts" if source.name.startswith(CHARTS_NOTEBOOK) else None
+        params = parameters(period, processed_dir.resolve(), settings, charts,
+                            settings.deadline(period))
+        log.info("Đang chạy sổ tay %s", source.name)
+        try:
+            return run_notebook(source, stage / "so_tay" / source.name, params,
+                                {str(stage): str(final)})
+        except ReportError:
+            failed_notebook = failed_notebook or source.name
+            raise
+
     try:
+        sources = notebooks(notebooks_dir)
+        # The notebooks are independent: each in its own kernel, side by side on the cores,
+        # the chart notebook (the longest) first.
+        order = sorted(sources, key=lambda p: not p.name.startswith(CHARTS_NOTEBOOK))
+        with ThreadPoolExecutor(max_workers=report_workers(len(order))) as pool:
+            executed = dict(zip(order, pool.map(run, order), strict=True))
         sections = []
-        for current in notebooks(notebooks_dir):
-            source = current
-            charts = stage / "charts" if source.name.startswith(CHARTS_NOTEBOOK) else None
-            params = parameters(period, processed_dir.resolve(), settings, charts,
-                                settings.deadline(period))
-            log.info("Đang chạy sổ tay %s", source.name)
-            nb = run_notebook(source, stage / "so_tay" / source.name, params,
-                              {str(stage): str(final)})
+        for source in sources:
+            nb = executed[source]
             title = title_of(nb, source.stem)
             body = notebook_body(nb)
             page = stage / f"{source.stem}.html"
@@ -184,9 +199,9 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         shutil.rmtree(failed, ignore_errors=True)
         if stage.exists():
             stage.rename(failed)
-        if isinstance(exc, ReportError) and current is not None:
+        if isinstance(exc, ReportError) and failed_notebook:
             raise ReportError(f"{exc} Bản chạy lỗi (mở bằng Jupyter để xem chi tiết): "
-                              f"{failed / 'so_tay' / current.name}") from exc
+                              f"{failed / 'so_tay' / failed_notebook}") from exc
         raise
     publish(stage, final)
     shutil.rmtree(reports_dir / f"{period}.loi", ignore_errors=True)
@@ -194,6 +209,15 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         period, final, final / "index.html",
         [final / f"{stem}.html" for stem, _, _ in sections],
         sorted((final / "charts").glob("*")) if (final / "charts").exists() else [])
+
+
+def report_workers(notebook_count: int) -> int:
+    """Kernels run at once: one per core, at most one per notebook.
+
+    >>> report_workers(1)
+    1
+    """
+    return max(1, min(os.cpu_count() or 1, notebook_count))
 
 
 def _write_text(path: Path, text: str) -> None:
