@@ -7,10 +7,8 @@ grows with formatting hundreds of thousands of values every time.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from lib03.quality import LOG_COLUMNS, severity_of, word_problem
-from lib03.tables import COLUMNS, join_csv, render_rows, to_csv_bytes
+from lib03.tables import COLUMNS, join_csv, render_rows
 
 # The order rows take in each data table (files first sorted by period and file name).
 SORT_KEYS = {
@@ -40,12 +38,13 @@ def render_result(result) -> None:
     result.rendered = rendered
 
 
-def assemble_tables(units: pd.DataFrame, results: list, notes: list[dict]) -> dict[str, bytes]:
-    """Every table as CSV bytes, in a fixed order whatever the order of `results`."""
+def assemble_tables(units_csv: bytes, results: list, notes: list[dict]) -> dict[str, bytes]:
+    """Every table as CSV bytes, in a fixed order whatever the order of `results`; the units
+    table comes rendered with the registry."""
     results = sorted(results, key=lambda r: (r.submission["period"], r.submission["source_file"]))
     ok = [r for r in results if r.submission["status"] == "ok"]
     tables = {
-        "units": to_csv_bytes(units, COLUMNS["units"]),
+        "units": units_csv,
         "submissions": join_csv(COLUMNS["submissions"], render_rows(
             [r.submission for r in results], COLUMNS["submissions"])),
     }

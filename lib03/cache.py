@@ -10,6 +10,7 @@ unit registry. Change any of them and the cache starts afresh. The cache lives i
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 from dataclasses import fields
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 1
+_FORMAT = 3
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
@@ -46,14 +47,24 @@ def file_key(period: str, rel: str, sha256: str) -> str:
 
 
 class FileCache:
-    """Results of earlier runs, by file key; `save` keeps only the files of this run."""
+    """Results of earlier runs, by file key; `save` keeps only the files of this run.
+
+    Beside the per-file results it keeps the parsed registry and a small manifest of the
+    last run (its key, the hash of each table written, its summary), so a rerun with nothing
+    changed only hashes the files and the tables.
+    """
 
     def __init__(self, folder: Path, fingerprint: str):
-        self.path = folder / CACHE_DIR / f"clean-{fingerprint[:32]}.pickle"
-        self.old: dict[str, bytes] = self._load()
+        stem = folder / CACHE_DIR / fingerprint[:32]
+        self.path = stem.with_name(f"clean-{stem.name}.pickle")
+        self.manifest = stem.with_name(f"run-{stem.name}.json")
+        stored = self._load()
+        self.old: dict[str, bytes] = stored.get("files", {})
         self.new: dict[str, bytes] = {}
+        self.registry_blob: bytes | None = stored.get("registry")
+        self._registry_new = self.registry_blob
 
-    def _load(self) -> dict[str, bytes]:
+    def _load(self) -> dict:
         try:
             with open(self.path, "rb") as fh:
                 stored = pickle.load(fh)
@@ -76,11 +87,51 @@ class FileCache:
         # Pickled now, before duplicates are resolved: the stored result is the file's own.
         self.new[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def save(self) -> None:
-        """Write this run's results; caches of other fingerprints are removed."""
-        if self.new == self.old and self.path.exists():
-            return
-        write_atomic(self.path, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
-        for other in self.path.parent.glob("clean-*.pickle"):
-            if other != self.path:
+    def registry(self):
+        """The parsed registry of this fingerprint (which includes the registry's bytes): units,
+        problems and the rendered units table."""
+        return pickle.loads(self.registry_blob) if self.registry_blob else None
+
+    def put_registry(self, parsed) -> None:
+        self._registry_new = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def unchanged_run(self, run_key: str, out_dir: Path) -> dict | None:
+        """The last run's summary when it had the same key and its tables are still as it wrote
+        them; None otherwise."""
+        try:
+            manifest = json.loads(self.manifest.read_text(encoding="utf-8"))
+            if manifest.get("run") != run_key:
+                return None
+            for name, digest in manifest["tables"].items():
+                with open(out_dir / name, "rb") as fh:
+                    if hashlib.file_digest(fh, "sha256").hexdigest() != digest:
+                        return None
+            return manifest["summary"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, run_key: str, tables: dict[str, bytes], summary: dict) -> None:
+        """Write this run's results and manifest; caches of other fingerprints are removed."""
+        if self.new != self.old or self._registry_new != self.registry_blob \
+                or not self.path.exists():
+            write_atomic(self.path, pickle.dumps(
+                {"files": self.new, "registry": self._registry_new},
+                protocol=pickle.HIGHEST_PROTOCOL))
+        manifest = {"run": run_key, "summary": summary,
+                    "tables": {f"{name}.csv": hashlib.sha256(data).hexdigest()
+                               for name, data in tables.items()}}
+        write_atomic(self.manifest, json.dumps(manifest, ensure_ascii=False,
+                                               sort_keys=True).encode("utf-8"))
+        for other in self.path.parent.iterdir():
+            if other not in (self.path, self.manifest) and other.name.startswith(
+                    ("clean-", "run-")):
                 other.unlink(missing_ok=True)
+
+
+def run_key(keys: list[str | None], notes: list[dict]) -> str:
+    """What a run's tables depend on besides the fingerprint: every file and every note."""
+    h = hashlib.sha256()
+    for key in keys:
+        h.update((key or "-").encode() + b"\n")
+    h.update(json.dumps(notes, ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lib03.assemble import assemble_tables, count_severities
-from lib03.cache import FileCache, file_key, fingerprint
+from lib03.cache import FileCache, file_key, fingerprint, run_key
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError, os_reason
@@ -25,7 +25,7 @@ from lib03.parse import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
-from lib03.tables import write_tables
+from lib03.tables import COLUMNS, remove_stale_temporaries, to_csv_bytes, write_tables
 from lib03.template import ID_SHEET
 from lib03.title import unit_hints
 from lib03.validate import parse_report
@@ -292,43 +292,70 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     """
     settings = settings or load_settings()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    inputs, notes = list_inputs(raw_dir)
-    units, registry_problems = read_registry(raw_dir / REGISTRY_FILE_NAME)
+    inputs, listing_notes = list_inputs(raw_dir)
+    keys = file_keys(inputs, settings)
+    registry_path = raw_dir / REGISTRY_FILE_NAME
+    store = key = None
+    if cache and registry_path.is_file():
+        try:
+            registry_bytes = registry_path.read_bytes()
+        except OSError:
+            registry_bytes = None  # read_registry below says why, in Vietnamese
+        if registry_bytes is not None:
+            store = FileCache(out_dir, fingerprint(settings, registry_bytes))
+            key = run_key(keys, listing_notes)
+            # Nothing changed since the last run and its tables are intact: nothing to do.
+            if (last := store.unchanged_run(key, out_dir)) is not None:
+                remove_stale_temporaries(out_dir)  # what a killed identical rerun left
+                return RunSummary(**last, out_dir=out_dir)
+    parsed = store.registry() if store else None
+    if parsed is None:
+        units, registry_problems = read_registry(registry_path)
+        # units.csv depends on the registry alone: rendered once per registry, like a file.
+        parsed = (units, registry_problems, to_csv_bytes(units, COLUMNS["units"]))
+        if store:
+            store.put_registry(parsed)
+    units, registry_problems, units_csv = parsed
     registry = index_registry(units)
-    notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + notes
+    notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + listing_notes
     show = sys.stderr.isatty() if progress is None else progress
-    store = None
-    if cache:
-        registry_bytes = (raw_dir / REGISTRY_FILE_NAME).read_bytes()
-        store = FileCache(out_dir, fingerprint(settings, registry_bytes))
-    results = _clean_all(inputs, registry, settings, store, workers, show)
+    results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
-    write_tables(assemble_tables(units, results, notes), out_dir)
+    tables = assemble_tables(units_csv, results, notes)
+    write_tables(tables, out_dir)
     statuses = [r.submission["status"] for r in results]
     severities = count_severities(results, notes)
-    return RunSummary(
+    counts = dict(
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
         superseded=statuses.count("superseded"), errors=severities["error"],
-        warnings=severities["warning"], out_dir=out_dir,
-        periods=sorted({p for p, _, _ in inputs}),
+        warnings=severities["warning"], periods=sorted({p for p, _, _ in inputs}),
     )
+    if store:
+        store.save(key, tables, counts)
+    return RunSummary(**counts, out_dir=out_dir)
 
 
-def _clean_all(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
-               settings: Settings, store: FileCache | None, workers: int | None,
-               progress: bool) -> list[FileResult]:
-    """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
+def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings) -> list[str | None]:
+    """Each input's cache key (its content's sha256, period and path); None for a file that
+    cannot or must not be read (too large, unreadable): those are never cached."""
     keys: list[str | None] = []
     limit = settings.max_file_mb * 1024 * 1024
     for period, path, rel in inputs:
         try:
-            if path.stat().st_size > limit:  # refused unread below, never cached
+            if path.stat().st_size > limit:
                 keys.append(None)
                 continue
             with open(path, "rb") as fh:
                 keys.append(file_key(period, rel, hashlib.file_digest(fh, "sha256").hexdigest()))
-        except OSError:  # cleaned (and logged) as unreadable below, never cached
+        except OSError:
             keys.append(None)
+    return keys
+
+
+def _clean_all(inputs: list[tuple[str, Path, str]], keys: list[str | None],
+               registry: RegistryIndex, settings: Settings, store: FileCache | None,
+               workers: int | None, progress: bool) -> list[FileResult]:
+    """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
     results = [store.get(k) if store and k else None for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     count = default_workers(len(todo)) if workers is None else max(1, workers)
@@ -340,8 +367,6 @@ def _clean_all(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
         # A file rewritten while it was being read is not cached under its old bytes.
         if store and key and key.startswith(f"{result.submission.get('sha256')}|"):
             store.put(key, result)
-    if store:
-        store.save()
     return results
 
 

@@ -96,3 +96,17 @@ def test_a_damaged_or_deleted_cache_costs_only_time(tmp_path):
     shutil.rmtree(out / CACHE_DIR)
     run_clean(raw, out, progress=False)
     assert _tables(out) == first
+
+
+def test_nothing_changed_rewrites_nothing_but_a_damaged_table_is_restored(tmp_path):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    first = run_clean(raw, out, progress=False)
+    times = {p.name: p.stat().st_mtime_ns for p in out.glob("*.csv")}
+    again = run_clean(raw, out, progress=False)
+    assert again == first  # the same summary, told without cleaning anything
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.csv")} == times
+    (out / "indicators.csv").write_text("sửa tay", encoding="utf-8")
+    (out / ".units.csv.abc.tmp").write_bytes(b"left by a killed run")
+    run_clean(raw, out, progress=False)
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh")
+    assert not list(out.glob(".*.tmp"))
