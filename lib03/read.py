@@ -7,7 +7,6 @@ is refused with a clear reason.
 
 from __future__ import annotations
 
-import codecs
 import io
 import logging
 import re
@@ -21,17 +20,20 @@ import python_calamine as pc
 from lib03 import legacy
 from lib03.config import load_settings
 from lib03.errors import WorkbookError
+from lib03.scan import (
+    Budget,
+    SheetScan,
+    check_file_size,
+    check_xml_parts,
+    check_zip,
+    is_encrypted_cfb,
+    scan_ods,
+    scan_xlsx,
+    sniff_format,
+)
 
 log = logging.getLogger(__name__)
 
-ZIP_MAGIC = b"PK\x03\x04"
-CENTRAL_DIR_MAGIC = b"PK\x01\x02"
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A zip that packs better than this is not a workbook anyone typed (reports pack ~5–20×).
-MAX_ZIP_RATIO = 200
-# A workbook has a few dozen parts (two or three per sheet); far more is not a report.
-MAX_ZIP_PARTS = 10_000
-_MB = 1024 * 1024
 
 
 @dataclass
@@ -96,321 +98,6 @@ def parse_address(addr: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
-def sniff_format(data: bytes) -> str:
-    """Name the container by its first bytes: 'zip', 'cfb', 'html', 'text' or 'binary'.
-
-    >>> sniff_format(b"PK\\x03\\x04rest"), sniff_format(b"<html><body>"), sniff_format(b"a,b\\n1,2")
-    ('zip', 'html', 'text')
-    """
-    if data.startswith(ZIP_MAGIC):
-        return "zip"
-    if data.startswith(CFB_MAGIC):
-        return "cfb"
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"<meta")):
-        return "html"
-    try:
-        data[:4096].decode("utf-8")
-        return "text"
-    except UnicodeDecodeError:
-        return "binary"
-
-
-def _check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
-    # Every part has a central-directory record starting with this signature: counting them is
-    # one scan of the bytes, while listing them costs zipfile ~0.5 KB and ~10 µs each (a 50 MB
-    # file of a million empty parts would take seconds and hundreds of MB before any check).
-    parts = data.count(CENTRAL_DIR_MAGIC)
-    if parts > MAX_ZIP_PARTS:
-        raise WorkbookError("file_too_large",
-                            f"tệp nén chứa {_dots(parts)} phần, giới hạn {_dots(MAX_ZIP_PARTS)}")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        log.debug("zip: %s", exc)
-        raise WorkbookError("file_corrupt", "tệp nén bị hỏng") from exc
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    limit = load_settings().max_unzipped_mb
-    if total > limit * _MB or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
-        raise WorkbookError("file_too_large", f"giải nén ra {_mb(total)} MB, giới hạn {limit} MB")
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" in names:
-        return "xlsx", zf
-    if "content.xml" in names:
-        return "ods", zf
-    raise WorkbookError("file_not_spreadsheet", "tệp nén zip nhưng không chứa bảng tính")
-
-
-def _check_xml_parts(zf: zipfile.ZipFile) -> None:
-    """Refuse XML parts that declare entities or more shared strings than they can hold.
-
-    Entities ("billion laughs": ten nested ones expand to gigabytes) are never written by Excel
-    or LibreOffice; calamine does not expand them, so this only says why the file is refused.
-    A shared-string count is trusted by calamine to reserve memory before reading: a count of
-    two billion aborts the whole process. Both sit at the head of a part.
-    """
-    for info in zf.infolist():
-        name = info.filename.lower()
-        if not name.endswith((".xml", ".rels")):
-            continue
-        with zf.open(info) as fh:
-            head = fh.read(_XML_HEAD).decode("utf-8", "replace")
-        if "<!entity" in head.lower():
-            raise WorkbookError("file_corrupt", f"phần {info.filename} khai báo thực thể XML "
-                                "«<!ENTITY», điều Excel không bao giờ ghi; có thể là tệp "
-                                "cố ý gây hại")
-        if name.endswith("sharedstrings.xml"):
-            root = _SST_TAG.search(head)
-            if root is None and info.file_size > _XML_HEAD:  # a head padded to hide the count
-                raise WorkbookError("file_corrupt", f"phần {info.filename} không đúng cấu trúc")
-            # Each string takes at least "<si/>": a part cannot hold more than a fifth of its size.
-            declared = _attr_int(root[1], "uniqueCount") if root else 0
-            if declared > info.file_size // 5 + 1:
-                raise WorkbookError("file_corrupt", f"phần {info.filename} khai báo số chuỗi "
-                                    "chữ nhiều hơn nó chứa được")
-
-
-# The tags that place cells are matched one at a time: no "<" can sit inside a tag, so a failed
-# match stops at the next "<" and a scan stays linear whatever the bytes (a pattern spanning a
-# whole cell up to "</c>" took half a minute on 120 KB of "<c>"). A quoted value may hold ">".
-_TAG_ATTRS = r"""((?:[^<>"']|"[^<"]*"|'[^<']*')*)"""
-# Any namespace prefix: calamine reads <x:c> as <c>.
-_PREFIX = r"(?:[A-Za-z_][\w.-]*:)?"
-# Groups: "/" of an end tag, the tag of an end tag, the tag of a start tag, the attributes.
-# In .xlsx: rows, cells and what a cell holds, and the end of a cell.
-_XLSX_TAG = re.compile(rf"<(?:(/){_PREFIX}(c)|{_PREFIX}(row|c|f|v|is))(?=[\s/>]){_TAG_ATTRS}>")
-# In .ods (content.xml), whose prefix calamine takes literally: tables, rows and cells.
-_ODS_TAG = re.compile(rf"<(/?)()table:(table|table-row|table-cell|covered-table-cell)"
-                      rf"(?=[\s/>]){_TAG_ATTRS}>")
-_SST_TAG = re.compile(rf"<{_PREFIX}sst(?=[\s/>]){_TAG_ATTRS}>")
-# An ODS cell holds something for calamine only through one of these attributes.
-_ODS_FILLED = re.compile(r"(?:^|\s)(?:office:[\w-]*value[\w-]*|table:formula)\s*=")
-_XML_HEAD = 64 * 1024
-
-
-@dataclass
-class SheetScan:
-    """What the raw XML of one sheet says before calamine builds its grid."""
-
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)
-    max_row: int = 0
-    max_col: int = 0
-
-    def extend(self, row: int, col: int) -> None:
-        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
-
-
-class _Budget:
-    """Cells the sheets read so far span, checked against the limits as each sheet grows: a
-    workbook of 50 sheets at the per-sheet limit would cost minutes and a gigabyte."""
-
-    def __init__(self, max_rows: int | None = None) -> None:
-        self.done = 0
-        self.max_rows = max_rows
-
-    def check(self, sheet: str, scan: SheetScan) -> None:
-        _check_size(sheet, scan.max_row, scan.max_col, self.done, self.max_rows)
-
-    def close(self, scan: SheetScan) -> None:
-        self.done += scan.max_row * scan.max_col
-
-
-def _scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None) -> dict[str, SheetScan]:
-    """Per sheet name: the cells holding a formula but no saved value (files written by
-    scripts), and the furthest cell holding something, so a huge sheet is refused before it is
-    loaded."""
-    try:
-        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = dict(re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-    targets |= {
-        rid: tgt
-        for tgt, rid in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
-    }
-    sheets = re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml)
-    limits = load_settings()
-    if len(sheets) > limits.max_sheets:
-        raise WorkbookError("file_too_large", f"{len(sheets)} trang, giới hạn {limits.max_sheets}")
-    found: dict[str, SheetScan] = {}
-    budget = _Budget(max_rows)
-    for name, rid in sheets:
-        target = targets.get(rid, "")
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        try:
-            fh = zf.open(member)
-        except KeyError:
-            continue
-        with fh:
-            scan = _scan_sheet_xml(fh, _unescape(name), budget)
-        budget.close(scan)
-        found[_unescape(name)] = scan
-    return found
-
-
-def _scan_sheet_xml(fh, name: str, budget: _Budget) -> SheetScan:
-    """Follow rows and cells as calamine places them: a cell's `r` gives its address, and a
-    cell or row without one (the attribute is optional) comes right after the previous one.
-    Stops at the first cell past the limits: a million rows cost no more than 5.000."""
-    scan = SheetScan()
-    row, next_row, next_col = 1, 1, 1
-    cell: list | None = None  # [row, col, has a formula, holds something] of an open <c>
-    for closing, tag, attrs in _iter_tags(fh, _XLSX_TAG):
-        empty = attrs.endswith("/")
-        if tag == "row" and not closing:
-            row = _attr_int(attrs, "r") or next_row
-            next_row, next_col = row + 1, 1
-        elif tag == "c" and not closing:
-            ref = _CELL_REF.search(attrs)
-            r = _ref_row(ref[2]) if ref and ref[2] else row
-            c = _ref_col(ref[1]) if ref and ref[1] else next_col
-            next_col = c + 1
-            cell = None if empty else [r, c, False, False]
-        elif cell is None:
-            continue
-        elif tag == "c":  # </c>
-            r, c, formula, filled = cell
-            if filled:  # what calamine keeps: a value or an inline string, even empty
-                scan.extend(r, c)
-                budget.check(name, scan)
-            if formula and not filled:
-                scan.formula_cells.add((r - 1, c - 1))
-            cell = None
-        elif not closing and tag == "f":
-            cell[2] = True
-        elif not closing and (tag == "is" or not empty):
-            cell[3] = True
-    return scan
-
-
-def _scan_ods(zf: zipfile.ZipFile, max_rows: int | None = None) -> dict[str, SheetScan]:
-    """The furthest filled cell of every table in content.xml, refused past the limits before
-    calamine expands it: ODS writes a cell once with "repeated n times", and calamine builds
-    every copy, so a 1 KB file can ask for a million rows of 16 cells (gigabytes)."""
-    limits = load_settings()
-    found: dict[str, SheetScan] = {}
-    budget = _Budget(max_rows)
-    scan, name, depth = SheetScan(), "", 0
-    row = row_repeat = col = 0
-    try:
-        fh = zf.open("content.xml")
-    except KeyError:
-        return {}
-    with fh:
-        for closing, tag, attrs in _iter_tags(fh, _ODS_TAG):
-            empty = attrs.endswith("/")
-            if tag == "table":  # tables inside a cell (depth > 1) are part of that cell
-                if closing:
-                    depth -= 1
-                    if depth == 0:
-                        budget.close(scan)
-                        found[name] = scan
-                elif not empty:
-                    depth += 1
-                    if depth == 1:
-                        name = _unescape(_attr(attrs, "table:name"))
-                        scan, row = SheetScan(), 0
-                        if len(found) + 1 > limits.max_sheets:
-                            raise WorkbookError("file_too_large",
-                                                f"hơn {limits.max_sheets} trang (giới hạn)")
-            elif depth != 1:
-                continue
-            elif tag == "table-row" and not closing:
-                row_repeat, col = _attr_int(attrs, "table:number-rows-repeated") or 1, 0
-                if empty:
-                    row += row_repeat
-            elif tag == "table-row":  # </table:table-row>
-                row += row_repeat
-            elif not closing:  # a cell, or a cell covered by a merge
-                repeat = _attr_int(attrs, "table:number-columns-repeated") or 1
-                if _ODS_FILLED.search(attrs):
-                    scan.extend(row + row_repeat, col + repeat)
-                    budget.check(name, scan)
-                col += repeat
-    return found
-
-
-def _iter_tags(fh, pattern: re.Pattern, chunk: int = _MB):
-    """(closing "/" or "", tag, attributes) of each tag `pattern` matches in an XML stream,
-    read a megabyte at a time so memory stays flat."""
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    tail = ""
-    while True:
-        data = fh.read(chunk)
-        text = tail + decoder.decode(data, final=not data)
-        end = 0
-        for match in pattern.finditer(text):
-            yield match[1] or "", match[2] or match[3], match[4]
-            end = match.end()
-        if not data:
-            return
-        # A tag cut by the chunk boundary is carried over to the next round; no tag is a
-        # megabyte long, and carrying one that is would make the scan quadratic.
-        start = text.rfind("<", end)
-        tail = text[start:] if start >= 0 else ""
-        if len(tail) > chunk:
-            raise WorkbookError("file_corrupt", "một thẻ XML dài hơn 1 MB")
-
-
-_CELL_REF = re.compile(r"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)(\d*)""")
-
-
-def _attr(attrs: str, name: str) -> str:
-    found = re.search(rf"""(?:^|\s){re.escape(name)}\s*=\s*(["'])(.*?)\1""", attrs, re.S)
-    return found[2] if found else ""
-
-
-def _attr_int(attrs: str, name: str) -> int:
-    """A whole-number attribute; 0 if absent or not a number. Ten digits and more stand for
-    "more than any limit" without converting a string of any length to an int."""
-    text = _attr(attrs, name).strip()
-    if not text.isdigit():
-        return 0
-    return int(text) if len(text) < 10 else 10**10
-
-
-def _ref_row(digits: str) -> int:
-    return int(digits) if len(digits) < 10 else 10**10
-
-
-def _ref_col(letters: str) -> int:
-    """Column letters (any case) to a one-based number; more than three letters is beyond
-    any sheet.
-
-    >>> _ref_col("A"), _ref_col("xfd"), _ref_col("AAAAAAAAAAAA") > 16384
-    (1, 16384, True)
-    """
-    if len(letters) > 3:
-        return 10**10
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return col
-
-
-def _is_encrypted_cfb(data: bytes) -> bool:
-    """An encrypted .xlsx is an OLE file with an EncryptionInfo stream; an encrypted .xls has
-    a FILEPASS record (0x002F) right after the workbook's BOF record."""
-    if "EncryptionInfo".encode("utf-16-le") in data[:65536]:
-        return True
-    for length in (b"\x10\x00", b"\x08\x00"):
-        bof = data.find(b"\x09\x08" + length)
-        if bof >= 0:
-            nxt = bof + 4 + int.from_bytes(length, "little")
-            return data[nxt:nxt + 2] == b"\x2f\x00"
-    return False
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
-    )
-
-
 def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None = None) -> Book:
     """Read every worksheet of `path` into grids, or raise WorkbookError with a log code.
 
@@ -420,24 +107,24 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
     limits = load_settings()
     if data is None:
         # The size is known before the bytes are read: a 10 GB file is never loaded.
-        _check_file_size(path.stat().st_size, limits.max_file_mb)
+        check_file_size(path.stat().st_size, limits.max_file_mb)
         data = path.read_bytes()
     if not data:
         raise WorkbookError("file_empty")
-    _check_file_size(len(data), limits.max_file_mb)
+    check_file_size(len(data), limits.max_file_mb)
     kind = sniff_format(data)
     scans: dict[str, SheetScan] = {}
     if kind == "zip":
-        fmt, zf = _check_zip(data)
+        fmt, zf = check_zip(data)
         try:
-            _check_xml_parts(zf)
-            scans = (_scan_xlsx if fmt == "xlsx" else _scan_ods)(zf, max_rows)
+            check_xml_parts(zf)
+            scans = (scan_xlsx if fmt == "xlsx" else scan_ods)(zf, max_rows)
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
                 RuntimeError, EOFError) as exc:  # a damaged member inside the zip
             log.debug("đọc xml hỏng: %s", exc)
             raise WorkbookError("file_corrupt", "một phần của tệp nén bị hỏng") from exc
     elif kind == "cfb":
-        if _is_encrypted_cfb(data):
+        if is_encrypted_cfb(data):
             raise WorkbookError("file_password")
         fmt = "xls"
     elif kind == "html":
@@ -459,7 +146,7 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
         if len(worksheets) > limits.max_sheets:
             raise WorkbookError("file_too_large",
                                 f"{len(worksheets)} trang, giới hạn {limits.max_sheets}")
-        budget = _Budget(max_rows)
+        budget = Budget(max_rows)
         for meta in worksheets:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
@@ -543,35 +230,3 @@ def _upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
     except Exception as exc:  # fonts only improve display; never fail a file for them
         log.debug("không đọc được phông chữ: %s", exc)
         return []
-
-
-def _check_size(sheet: str, rows: int, cols: int, before: int = 0,
-                max_rows: int | None = None) -> None:
-    """Refuse a sheet longer or wider than any report needs, before its cells are built: a few
-    kilobytes can declare a cell at XFD1048576 and cost gigabytes of memory. `before` counts
-    the cells of the workbook's earlier sheets, which share the same limit."""
-    limits = load_settings()
-    row_limit = max_rows or limits.max_sheet_rows
-    if rows > row_limit:
-        raise WorkbookError("file_too_large", f"trang «{sheet}» dài hơn "
-                            f"{_dots(row_limit)} dòng (giới hạn)")
-    if rows * cols > limits.max_sheet_cells:
-        raise WorkbookError("file_too_large", f"trang «{sheet}» trải tới {_dots(rows)} dòng × "
-                            f"{_dots(cols)} cột")
-    if before + rows * cols > limits.max_sheet_cells:
-        raise WorkbookError("file_too_large", f"các trang cộng lại trải tới "
-                            f"{_dots(before + rows * cols)} ô, giới hạn "
-                            f"{_dots(limits.max_sheet_cells)}")
-
-
-def _check_file_size(size: int, limit_mb: int) -> None:
-    if size > limit_mb * _MB:
-        raise WorkbookError("file_too_large", f"{_mb(size)} MB, giới hạn {limit_mb} MB")
-
-
-def _dots(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def _mb(size: int) -> str:
-    return _dots(max(1, round(size / _MB)))
