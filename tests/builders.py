@@ -83,3 +83,16 @@ def write_report(path: Path, *, offset_rows: int = 0, offset_cols: int = 0,
     k.append([2, "Chi bo Ap 2", "", "X", dt.datetime(2014, 4, 2), 3, 2])
     k.append([3, "Chi bộ Ấp 03", "", "", None, None, None])
     wb.save(path)
+
+
+def copy_sample(folder: Path, files: list[str], period: str = "2014-H1") -> Path:
+    """A raw folder holding the sample registry and some of the sample's report files."""
+    import shutil
+
+    from lib03.config import RAW_DIR
+
+    (folder / period).mkdir(parents=True)
+    shutil.copy(RAW_DIR / "danh_muc_don_vi.xlsx", folder)
+    for name in files:
+        shutil.copy(RAW_DIR / period / name, folder / period / name)
+    return folder

@@ -3,6 +3,8 @@
 import shutil
 from pathlib import Path
 
+from builders import copy_sample
+
 from lib03.cache import CACHE_DIR
 from lib03.config import RAW_DIR, load_settings
 from lib03.pipeline import run_clean
@@ -12,11 +14,7 @@ FILES = ["DB01.xlsx", "CB11.xlsx", "CB17.xlsm", "CB23.ods", "DB07.xlsx", "CB05.x
 
 
 def _raw(folder: Path, files=FILES) -> Path:
-    (folder / "2014-H1").mkdir(parents=True)
-    shutil.copy(RAW_DIR / "danh_muc_don_vi.xlsx", folder)
-    for name in files:
-        shutil.copy(RAW_DIR / "2014-H1" / name, folder / "2014-H1" / name)
-    return folder
+    return copy_sample(folder, files)
 
 
 def _tables(folder: Path) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import copy_sample
 
 from lib03.config import PROJECT_ROOT, RAW_DIR
 from lib03.pipeline import run_clean
@@ -46,11 +47,7 @@ run_clean(Path(sys.argv[1]), Path(sys.argv[2]), progress=False)
 
 
 def _raw(folder: Path, files: list[str]) -> Path:
-    (folder / "2014-H1").mkdir(parents=True)
-    shutil.copy(RAW_DIR / "danh_muc_don_vi.xlsx", folder)
-    for name in files:
-        shutil.copy(RAW_DIR / "2014-H1" / name, folder / "2014-H1" / name)
-    return folder
+    return copy_sample(folder, files)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
