@@ -189,7 +189,7 @@ def _months(months: pd.Series) -> list[int]:
 def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
                          ax: Axes | None = None) -> Figure:
     """Unit × month share of cell meetings with `column` (content_hcm, content_thrift,
-    review); grey '–' where there is no number or no meeting."""
+    review); grey '–' where there is no number, grey '0 lượt' where no cell met that month."""
     monthly_rates = {r.numerator: r for r in rates() if r.denominator == "cells_met"}
     if column not in monthly_rates:
         raise ValueError(f"Cột {column!r} không phải nội dung sinh hoạt; chọn một trong: "
@@ -201,6 +201,9 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
     names = monthly.drop_duplicates("unit_code").set_index("unit_code")["short_name"]
     months = _months(monthly["month"])
     grid = share.reindex(index=codes, columns=months).to_numpy(dtype=float)
+    # A month reported with no meeting is itself a finding: it reads "0 lượt", not "no figure".
+    met = sums["cells_met"].unstack("month").reindex(index=codes, columns=months)
+    no_meeting = (met == 0).to_numpy()
     with chart_style():
         fig, ax = axes_for(ax)
         ax.set_title(wrap(f"{monthly_rates[column].label}, theo tháng", 80))
@@ -213,8 +216,10 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
         size = label_size(len(codes), room=320)
         for (i, j), v in np.ndenumerate(grid):
             fill = NO_DATA if np.isnan(v) else cmap(min(max(v, 0), 1))
-            ax.text(j + 0.5, i + 0.5, format_percent(v, 0) if not np.isnan(v) else "–",
-                    ha="center", va="center", fontsize=size, color=text_color(fill))
+            label = format_percent(v, 0) if not np.isnan(v) else (
+                "0 lượt" if no_meeting[i, j] else "–")
+            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=size,
+                    color=text_color(fill), fontweight="bold" if no_meeting[i, j] else None)
         ax.set_xticks(np.arange(len(months)) + 0.5, [f"Th {m}" for m in months])
         ax.set_yticks(np.arange(len(codes)) + 0.5, [names[c] for c in codes], fontsize=size)
         ax.invert_yaxis()
@@ -226,8 +231,8 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
         bar = fig.colorbar(mesh, ax=ax, fraction=0.025, pad=0.015, ticks=np.linspace(0, 1, 5))
         percent_axis(bar.ax.yaxis)
         bar.outline.set_visible(False)
-        note_below(ax, "Ô xám (–): không có số liệu hoặc chi bộ không sinh hoạt trong tháng",
-                    offset=-6)
+        note_below(ax, "Ô xám «–»: đơn vị không ghi số liệu tháng đó; ô xám «0 lượt»: đơn vị "
+                       "ghi là không có chi bộ nào sinh hoạt trong tháng", offset=-6)
     return fig
 
 

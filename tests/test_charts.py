@@ -178,13 +178,14 @@ def test_sixty_units_fit_and_missing_ones_are_listed():
     assert "Chỉ tiêu" not in " ".join(shown)  # no target given, no target line
 
 
-def test_heatmap_shows_missing_cells_as_dash():
+def test_heatmap_tells_a_blank_from_a_month_without_meeting():
     fig = charts.plot_monthly_heatmap(monthly_frame(), "content_hcm")
     ax, bar = fig.axes
     assert tick_labels(ax.xaxis) == [f"Th {m}" for m in range(1, 7)]
     *cells, note = [t.get_text() for t in ax.texts]
-    assert note.startswith("Ô xám (–)")
-    assert len(cells) == 12 and cells.count("–") == 2 and cells.count("50 %") == 10
+    assert note.startswith("Ô xám «–»") and "0 lượt" in note
+    assert len(cells) == 12 and cells.count("50 %") == 10
+    assert cells.count("–") == 1 and cells.count("0 lượt") == 1  # blank; met 0 times
     assert tick_labels(bar.yaxis) == ["0 %", "25 %", "50 %", "75 %", "100 %"]
     with pytest.raises(ValueError, match="content_hcm"):
         charts.plot_monthly_heatmap(monthly_frame(), "cells_met")
