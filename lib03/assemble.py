@@ -23,19 +23,38 @@ def _key(row: dict, keys: tuple[str, ...]) -> tuple:
     return tuple((row.get(k) is None, row.get(k)) for k in keys)
 
 
+def _runs(rows: list[dict], lines: list[str], keys: tuple[str, ...]) -> list[tuple]:
+    """Consecutive lines with the same sort key, joined: a file's indicator rows are one run,
+    so a province holds one string per file instead of one per row. Sorting runs stably gives
+    the same order as sorting the rows.
+
+    >>> _runs([{"k": 1}, {"k": 1}, {"k": 0}], ["a\\n", "b\\n", "c\\n"], ("k",))
+    [(((False, 1),), 'a\\nb\\n'), (((False, 0),), 'c\\n')]
+    """
+    runs: list[tuple] = []
+    for row, line in zip(rows, lines, strict=True):
+        key = _key(row, keys)
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(line)
+        else:
+            runs.append((key, [line]))
+    return [(key, "".join(part)) for key, part in runs]
+
+
 def render_result(result) -> None:
-    """Render one file's table rows and its own log lines into `result.rendered`."""
+    """Render one file's table rows and its own log lines into `result.rendered`, keeping only
+    the lines."""
     period, source = result.submission["period"], result.submission["source_file"]
     rendered: dict = {}
     for name, keys in SORT_KEYS.items():
         rows = getattr(result, name)
-        rendered[name] = [(_key(row, keys), line)
-                          for row, line in zip(rows, render_rows(rows, COLUMNS[name]),
-                                               strict=True)]
+        rendered[name] = _runs(rows, render_rows(rows, COLUMNS[name]), keys)
     rendered["log"] = render_rows([word_problem(p, period, source) for p in result.problems],
                                   LOG_COLUMNS)
     rendered["problems"] = len(result.problems)
     result.rendered = rendered
+    # The lines are all the tables need: a province's row dicts would double the memory.
+    result.indicators, result.monthly, result.inspections = [], [], []
 
 
 def assemble_tables(units_csv: bytes, results: list, notes: list[dict]) -> dict[str, bytes]:

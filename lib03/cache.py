@@ -114,9 +114,9 @@ class FileCache:
         """Write this run's results and manifest; caches of other fingerprints are removed."""
         if self.new != self.old or self._registry_new != self.registry_blob \
                 or not self.path.exists():
-            write_atomic(self.path, pickle.dumps(
-                {"files": self.new, "registry": self._registry_new},
-                protocol=pickle.HIGHEST_PROTOCOL))
+            stored = {"files": self.new, "registry": self._registry_new}
+            write_atomic(self.path, lambda fh: pickle.dump(
+                stored, fh, protocol=pickle.HIGHEST_PROTOCOL))
         manifest = {"run": run_key, "summary": summary,
                     "tables": {f"{name}.csv": hashlib.sha256(data).hexdigest()
                                for name, data in tables.items()}}

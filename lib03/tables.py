@@ -13,7 +13,9 @@ import io
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -99,15 +101,22 @@ def join_csv(columns: list[str], lines) -> bytes:
     return ("\ufeff" + csv_line(columns) + "".join(lines)).encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    `data` may be a function that writes to the open file, so a large object can be streamed
+    (pickled) without a second copy of it in memory.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); outputs are shared like any saved file.
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
