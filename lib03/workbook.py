@@ -155,7 +155,7 @@ def _write_cover(ws, tables: list[SheetTable], *, title: str, period_label: str,
         location = "'{}'!A1".format(table.name.replace("'", "''"))
         ws.cell(row, 1).hyperlink = Hyperlink(ref=f"A{row}", location=location)
         ws.cell(row, 1).style = "Hyperlink"
-    _fit_widths(ws, [*enumerate(pairs, 2), *placed], ["text", "date"])
+    _fit_widths(ws, [*enumerate(pairs, 2), *placed], ["text", "date", "text"])
     _print_setup(ws, heading + 1)
 
 
