@@ -25,6 +25,7 @@ from lib03.parse import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
+from lib03.scan import check_file_size
 from lib03.tables import COLUMNS, remove_stale_temporaries, to_csv_bytes, write_tables
 from lib03.template import ID_SHEET
 from lib03.title import unit_hints
@@ -134,13 +135,11 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
     }
     try:
         # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
-        limit = settings.max_file_mb * 1024 * 1024
-        if path.stat().st_size > limit:
-            submission["status_reason"] = "file_too_large"
-            return FileResult(submission, problems=[Problem(
-                "file_too_large", detail=f"{path.stat().st_size // (1024 * 1024)} MB, giới hạn "
-                                         f"{settings.max_file_mb} MB")])
+        check_file_size(path.stat().st_size, settings.max_file_mb)
         data = path.read_bytes()
+    except WorkbookError as exc:
+        submission["status_reason"] = exc.code
+        return FileResult(submission, problems=[Problem(exc.code, detail=exc.detail)])
     except OSError as exc:
         submission["status_reason"] = "file_unreadable"
         return FileResult(submission, problems=[Problem("file_unreadable",
@@ -339,15 +338,12 @@ def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings) -> list[s
     """Each input's cache key (its content's sha256, period and path); None for a file that
     cannot or must not be read (too large, unreadable): those are never cached."""
     keys: list[str | None] = []
-    limit = settings.max_file_mb * 1024 * 1024
     for period, path, rel in inputs:
         try:
-            if path.stat().st_size > limit:
-                keys.append(None)
-                continue
+            check_file_size(path.stat().st_size, settings.max_file_mb)
             with open(path, "rb") as fh:
                 keys.append(file_key(period, rel, hashlib.file_digest(fh, "sha256").hexdigest()))
-        except OSError:
+        except (WorkbookError, OSError):
             keys.append(None)
     return keys
 
