@@ -20,7 +20,7 @@ from lib03.config import OVERRIDABLE, PROCESSED_DIR, Settings, load_settings
 from lib03.errors import ReportError
 from lib03.formatting import period_label
 from lib03.metrics import load_tables, periods_in, previous_of
-from lib03.present import Shown, to_html
+from lib03.present import Shown, bullets, paragraph, to_html
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +96,12 @@ def show_heading(text: str, level: int = 2) -> None:
 
 def show_text(*sentences: str) -> None:
     """Show generated sentences as escaped paragraphs."""
-    _show("".join(f"<p>{html.escape(s)}</p>" for s in sentences))
+    _show("".join(paragraph(s) for s in sentences))
 
 
 def show_list(items: list[str], *, empty: str) -> None:
     """Show an escaped bullet list, or a sentence when there is nothing to list."""
-    if not items:
-        show_text(empty)
-        return
-    _show("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+    _show(bullets(items) if items else paragraph(empty))
 
 
 def figure_html(fig, alt: str) -> str:
