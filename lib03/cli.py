@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 
 from lib03 import __version__
-from lib03.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
+from lib03.config import (
+    OVERRIDABLE,
+    PROCESSED_DIR,
+    RAW_DIR,
+    REPORTS_DIR,
+    TEMPLATES_DIR,
+    Settings,
+)
 from lib03.errors import Lib03Error, os_reason
 from lib03.parse import is_period_id
 
@@ -57,18 +64,17 @@ _ARGPARSE_WORDS = (
 )
 
 
-# The report's thresholds a run may override (defaults and meaning: lib03/settings.toml).
-_THRESHOLD_OPTIONS = (
-    ("coverage_min", float, "ngưỡng % chi bộ trực thuộc được kiểm tra, giám sát (mặc định 50)"),
-    ("followup_min", float, "ngưỡng % kiến nghị đã khắc phục (mặc định 70)"),
-    ("overdue_days", int, "số ngày một kiến nghị được để mở (mặc định 90)"),
-    ("change_share", float, "% thay đổi so với kỳ trước cần xem lại (mặc định 33)"),
-    ("change_min_base", int, "chỉ so khi số kỳ trước từ chừng này trở lên (mặc định 10)"),
-    ("outlier_z", float, "điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)"),
-    ("target_rate", float, "chỉ tiêu phấn đấu, % (mặc định 90)"),
-)
-
-
+# What each report threshold a run may override means (names and defaults: config.OVERRIDABLE
+# and lib03/settings.toml).
+_THRESHOLD_HELP = {
+    "coverage_min": "ngưỡng % chi bộ trực thuộc được kiểm tra, giám sát (mặc định 50)",
+    "followup_min": "ngưỡng % kiến nghị đã khắc phục (mặc định 70)",
+    "overdue_days": "số ngày một kiến nghị được để mở (mặc định 90)",
+    "change_share": "% thay đổi so với kỳ trước cần xem lại (mặc định 33)",
+    "change_min_base": "chỉ so khi số kỳ trước từ chừng này trở lên (mặc định 10)",
+    "outlier_z": "điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)",
+    "target_rate": "chỉ tiêu phấn đấu, % (mặc định 90)",
+}
 _WORKERS_HELP = ("số tiến trình đọc tệp song song (mặc định: mỗi lõi CPU một tiến trình khi có "
                  "nhiều tệp); kết quả giống hệt nhau dù chọn bao nhiêu")
 
@@ -125,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                          "(ví dụ 2014-H1).")
     deadline = _deadline(args.deadline) if args.deadline else None
     settings = load_settings().with_overrides(
-        **{name: getattr(args, name) for name, _, _ in _THRESHOLD_OPTIONS})
+        **{name: getattr(args, name) for name in OVERRIDABLE})
     if not args.skip_clean:
         print(_summary_text(run_clean(Path(args.raw), processed, workers=args.workers,
                                       cache=not args.no_cache)))
@@ -209,10 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="không làm sạch lại, dùng số liệu đã có trong thư mục đã xử lý")
     p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 25/06/2014 (mặc định theo "
                    "settings.toml)")
-    for name, kind, words in _THRESHOLD_OPTIONS:
+    for name in OVERRIDABLE:
         # argparse formats help with %: a literal percent sign is written %%.
-        p.add_argument(f"--{name.replace('_', '-')}", type=kind, dest=name,
-                       help=words.replace("%", "%%"))
+        p.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(Settings(), name)),
+                       dest=name, help=_THRESHOLD_HELP[name].replace("%", "%%"))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")
