@@ -1,93 +1,122 @@
-"""The SPEC §4 tables from per-file results, each file's rows rendered to CSV text once.
+"""The SPEC §4 tables from per-file results, each file's rows rendered to CSV bytes once.
 
-A file's lines are rendered where it is cleaned (in a worker process) and kept with its result
-in the cache, so a rerun only sorts and joins text: the cost of a province's tables no longer
-grows with formatting hundreds of thousands of values every time.
+A file's lines are rendered where it is cleaned (in a worker process) into a `Packed` record:
+its submission row and its lines as UTF-8 bytes. The parent, the cache and the writer only
+ever move those bytes, so a province's 10,000 results stay a few tens of megabytes, a rerun
+reads them back without rebuilding any row, and the tables are streamed to disk rather than
+built whole in memory.
 """
 
 from __future__ import annotations
 
-from lib03.quality import LOG_COLUMNS, severity_of, word_problem
-from lib03.tables import COLUMNS, join_csv, render_rows
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
 
-# The order rows take in each data table (files first sorted by period and file name).
-SORT_KEYS = {
-    "indicators": ("period", "unit_code"),
-    "monthly": ("period", "unit_code", "month"),
-    "inspections": ("period", "unit_code"),
-}
+from lib03.quality import LOG_COLUMNS, Problem, severity_of, word_problem
+from lib03.tables import COLUMNS, csv_line, render_rows
 
-
-def _key(row: dict, keys: tuple[str, ...]) -> tuple:
-    # Missing values sort last, as pandas does; present ones compare as themselves.
-    return tuple((row.get(k) is None, row.get(k)) for k in keys)
+DATA_TABLES = ("indicators", "monthly", "inspections")
 
 
-def _runs(rows: list[dict], lines: list[str], keys: tuple[str, ...]) -> list[tuple]:
-    """Consecutive lines with the same sort key, joined: a file's indicator rows are one run,
-    so a province holds one string per file instead of one per row. Sorting runs stably gives
-    the same order as sorting the rows.
+@dataclass
+class Packed:
+    """What the tables need of one file: its submission row, the severities of its problems,
+    and its rendered lines (data tables and own log lines) as UTF-8 bytes."""
 
-    >>> _runs([{"k": 1}, {"k": 1}, {"k": 0}], ["a\\n", "b\\n", "c\\n"], ("k",))
-    [(((False, 1),), 'a\\nb\\n'), (((False, 0),), 'c\\n')]
+    submission: dict
+    doubtful: bool
+    severities: dict[str, int]
+    lines: dict[str, bytes]
+    # Problems found after the file was cleaned (a duplicate of another file's report).
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _month_key(row: dict) -> tuple:
+    # Missing months sort last, as pandas does.
+    return (row.get("month") is None, row.get("month") or 0)
+
+
+def pack_result(result) -> Packed:
+    """Render one cleaned file (a `pipeline.FileResult`) into its `Packed` record.
+
+    Every row of a file carries the file's own period and unit, and a unit has one usable
+    report per period, so the tables' order (period, unit, then month) is the order of the
+    files by period and unit with each file's months sorted here.
+
+    >>> from lib03.pipeline import FileResult
+    >>> sub = {"period": "2014-H1", "source_file": "a.xlsx", "unit_code": "DB01"}
+    >>> rows = [{"period": "2014-H1", "unit_code": "DB01", "month": m} for m in (2, 1)]
+    >>> p = pack_result(FileResult(sub, monthly=rows))
+    >>> p.lines["monthly"].decode().splitlines()
+    ['2014-H1,DB01,1,,,,,', '2014-H1,DB01,2,,,,,']
     """
-    runs: list[tuple] = []
-    for row, line in zip(rows, lines, strict=True):
-        key = _key(row, keys)
-        if runs and runs[-1][0] == key:
-            runs[-1][1].append(line)
-        else:
-            runs.append((key, [line]))
-    return [(key, "".join(part)) for key, part in runs]
-
-
-def render_result(result) -> None:
-    """Render one file's table rows and its own log lines into `result.rendered`, keeping only
-    the lines."""
     period, source = result.submission["period"], result.submission["source_file"]
-    rendered: dict = {}
-    for name, keys in SORT_KEYS.items():
+    own = (period, result.submission.get("unit_code"))
+    lines: dict[str, bytes] = {}
+    for name in DATA_TABLES:
         rows = getattr(result, name)
-        rendered[name] = _runs(rows, render_rows(rows, COLUMNS[name]), keys)
-    rendered["log"] = render_rows([word_problem(p, period, source) for p in result.problems],
-                                  LOG_COLUMNS)
-    rendered["problems"] = len(result.problems)
-    result.rendered = rendered
-    # The lines are all the tables need: a province's row dicts would double the memory.
-    result.indicators, result.monthly, result.inspections = [], [], []
+        if any((row.get("period"), row.get("unit_code")) != own for row in rows):
+            raise ValueError(f"{source}: dòng của đơn vị khác trong bảng {name}")
+        if name == "monthly":
+            rows = sorted(rows, key=_month_key)
+        lines[name] = "".join(render_rows(rows, COLUMNS[name])).encode("utf-8")
+    logged = [word_problem(p, period, source) for p in result.problems]
+    lines["log"] = "".join(render_rows(logged, LOG_COLUMNS)).encode("utf-8")
+    severities: dict[str, int] = {}
+    for row in logged:
+        severities[row["severity"]] = severities.get(row["severity"], 0) + 1
+    return Packed(result.submission, result.doubtful, severities, lines)
 
 
-def assemble_tables(units_csv: bytes, results: list, notes: list[dict]) -> dict[str, bytes]:
-    """Every table as CSV bytes, in a fixed order whatever the order of `results`; the units
-    table comes rendered with the registry."""
+def _header(columns: list[str]) -> bytes:
+    return ("\ufeff" + csv_line(columns)).encode("utf-8")
+
+
+def assemble_tables(units_csv: bytes, results: list[Packed],
+                    notes: list[dict]) -> dict[str, bytes | Callable[[BinaryIO], None]]:
+    """Every table, in a fixed order whatever the order of `results`: the small ones as CSV
+    bytes, the large ones as functions that stream their lines to an open file."""
     results = sorted(results, key=lambda r: (r.submission["period"], r.submission["source_file"]))
-    ok = [r for r in results if r.submission["status"] == "ok"]
-    tables = {
+    ok = sorted((r for r in results if r.submission["status"] == "ok"),
+                key=lambda r: (r.submission["period"], r.submission["unit_code"]))
+    tables: dict[str, bytes | Callable[[BinaryIO], None]] = {
         "units": units_csv,
-        "submissions": join_csv(COLUMNS["submissions"], render_rows(
-            [r.submission for r in results], COLUMNS["submissions"])),
+        "submissions": _header(COLUMNS["submissions"]) + "".join(render_rows(
+            [r.submission for r in results], COLUMNS["submissions"])).encode("utf-8"),
     }
-    for name in SORT_KEYS:
-        pairs = [pair for r in ok for pair in r.rendered[name]]
-        pairs.sort(key=lambda pair: pair[0])  # stable: a file's rows keep their order
-        tables[name] = join_csv(COLUMNS[name], [line for _, line in pairs])
-    lines = render_rows(notes, LOG_COLUMNS)
-    for r in results:
-        lines += r.rendered["log"]
-        # Problems found after the file was cleaned (a duplicate of another file's report).
-        later = r.problems[r.rendered["problems"]:]
-        lines += render_rows([word_problem(p, r.submission["period"], r.submission["source_file"])
-                              for p in later], LOG_COLUMNS)
-    tables["quality_log"] = join_csv(LOG_COLUMNS, lines)
+
+    def data_table(name: str) -> Callable[[BinaryIO], None]:
+        def write(fh: BinaryIO) -> None:
+            fh.write(_header(COLUMNS[name]))
+            for r in ok:
+                fh.write(r.lines[name])
+        return write
+
+    def quality_log(fh: BinaryIO) -> None:
+        fh.write(_header(LOG_COLUMNS))
+        fh.write("".join(render_rows(notes, LOG_COLUMNS)).encode("utf-8"))
+        for r in results:
+            fh.write(r.lines["log"])
+            if r.problems:
+                fh.write("".join(render_rows(
+                    [word_problem(p, r.submission["period"], r.submission["source_file"])
+                     for p in r.problems], LOG_COLUMNS)).encode("utf-8"))
+
+    for name in DATA_TABLES:
+        tables[name] = data_table(name)
+    tables["quality_log"] = quality_log
     return tables
 
 
-def count_severities(results: list, notes: list[dict]) -> dict[str, int]:
+def count_severities(results: list[Packed], notes: list[dict]) -> dict[str, int]:
     """How many errors and warnings the quality log holds."""
     counts = {"error": 0, "warning": 0, "info": 0}
     for note in notes:
         counts[note["severity"]] = counts.get(note["severity"], 0) + 1
     for r in results:
+        for level, n in r.severities.items():
+            counts[level] = counts.get(level, 0) + n
         for problem in r.problems:
             level = severity_of(problem)
             counts[level] = counts.get(level, 0) + 1

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 3
+_FORMAT = 4
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
@@ -110,16 +110,14 @@ class FileCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, run_key: str, tables: dict[str, bytes], summary: dict) -> None:
+    def save(self, run_key: str, digests: dict[str, str], summary: dict) -> None:
         """Write this run's results and manifest; caches of other fingerprints are removed."""
         if self.new != self.old or self._registry_new != self.registry_blob \
                 or not self.path.exists():
             stored = {"files": self.new, "registry": self._registry_new}
             write_atomic(self.path, lambda fh: pickle.dump(
                 stored, fh, protocol=pickle.HIGHEST_PROTOCOL))
-        manifest = {"run": run_key, "summary": summary,
-                    "tables": {f"{name}.csv": hashlib.sha256(data).hexdigest()
-                               for name, data in tables.items()}}
+        manifest = {"run": run_key, "summary": summary, "tables": digests}
         write_atomic(self.manifest, json.dumps(manifest, ensure_ascii=False,
                                                sort_keys=True).encode("utf-8"))
         for other in self.path.parent.iterdir():

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lib03.assemble import assemble_tables, count_severities
+from lib03.assemble import Packed, assemble_tables, count_severities
 from lib03.cache import FileCache, file_key, fingerprint, run_key
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
@@ -45,7 +45,6 @@ class FileResult:
     inspections: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     doubtful: bool = False  # the file may be another unit's: never preferred over a sure one
-    rendered: dict = field(default_factory=dict)  # CSV lines, filled by assemble.render_result
 
 
 @dataclass
@@ -254,10 +253,10 @@ def _check_report_date(raw, period: str, submission: dict, problems: list[Proble
     submission["on_time"] = date.isoformat() <= submission["deadline"]
 
 
-def resolve_duplicates(results: list[FileResult]) -> None:
+def resolve_duplicates(results: list[Packed]) -> None:
     """Among several usable reports of one unit in one period the later report date wins;
     the others become `superseded`, and every one of them is logged."""
-    groups: dict[tuple[str, str], list[FileResult]] = {}
+    groups: dict[tuple[str, str], list[Packed]] = {}
     for res in results:
         if res.submission["status"] == "ok":
             key = (res.submission["period"], res.submission["unit_code"])
@@ -320,8 +319,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     show = sys.stderr.isatty() if progress is None else progress
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
-    tables = assemble_tables(units_csv, results, notes)
-    write_tables(tables, out_dir)
+    digests = write_tables(assemble_tables(units_csv, results, notes), out_dir)
     statuses = [r.submission["status"] for r in results]
     severities = count_severities(results, notes)
     counts = dict(
@@ -330,7 +328,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
         warnings=severities["warning"], periods=sorted({p for p, _, _ in inputs}),
     )
     if store:
-        store.save(key, tables, counts)
+        store.save(key, digests, counts)
     return RunSummary(**counts, out_dir=out_dir)
 
 
@@ -350,7 +348,7 @@ def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings) -> list[s
 
 def _clean_all(inputs: list[tuple[str, Path, str]], keys: list[str | None],
                registry: RegistryIndex, settings: Settings, store: FileCache | None,
-               workers: int | None, progress: bool) -> list[FileResult]:
+               workers: int | None, progress: bool) -> list[Packed]:
     """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
     results = [store.get(k) if store and k else None for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]

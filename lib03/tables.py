@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import os
@@ -131,17 +132,37 @@ def _umask() -> int:
     return mask
 
 
-def write_tables(tables: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write every rendered table as `<name>.csv` under out_dir; returns the paths written.
+def write_tables(tables: dict[str, bytes | Callable[[BinaryIO], object]],
+                 out_dir: Path) -> dict[str, str]:
+    """Write every table as `<name>.csv` under out_dir, each atomically; returns the sha256
+    of each file written, by file name.
 
-    Every table is rendered before the first is written, so a table that cannot be rendered
-    leaves the previous outputs as they were rather than a mix of old and new.
+    A table is either its bytes or a function that streams them to an open file, so a
+    province's large tables never exist whole in memory.
     """
-    rendered = {out_dir / f"{name}.csv": data for name, data in tables.items()}
     remove_stale_temporaries(out_dir)
-    for path, data in rendered.items():
-        write_atomic(path, data)
-    return list(rendered)
+    digests: dict[str, str] = {}
+    for name, data in tables.items():
+        digest = hashlib.sha256()
+
+        def write(fh: BinaryIO, data=data, digest=digest) -> None:
+            sink = _Hashing(fh, digest)
+            data(sink) if callable(data) else sink.write(data)
+
+        write_atomic(out_dir / f"{name}.csv", write)
+        digests[f"{name}.csv"] = digest.hexdigest()
+    return digests
+
+
+class _Hashing:
+    """A file that also feeds what is written to it into a hash."""
+
+    def __init__(self, fh: BinaryIO, digest):
+        self.fh, self.digest = fh, digest
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.fh.write(data)
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
