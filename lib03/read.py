@@ -117,8 +117,8 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
     if kind == "zip":
         fmt, zf = check_zip(data)
         try:
-            check_xml_parts(zf)
-            scans = (scan_xlsx if fmt == "xlsx" else scan_ods)(zf, max_rows)
+            parts = check_xml_parts(zf)
+            scans = scan_xlsx(zf, max_rows, parts) if fmt == "xlsx" else scan_ods(zf, max_rows)
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
                 RuntimeError, EOFError) as exc:  # a damaged member inside the zip
             log.debug("đọc xml hỏng: %s", exc)

@@ -77,20 +77,25 @@ def check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
     raise WorkbookError("file_not_spreadsheet", "tệp nén zip nhưng không chứa bảng tính")
 
 
-def check_xml_parts(zf: zipfile.ZipFile) -> None:
-    """Refuse XML parts that declare entities or more shared strings than they can hold.
+def check_xml_parts(zf: zipfile.ZipFile) -> dict[str, bytes]:
+    """Refuse XML parts that declare entities or more shared strings than they can hold;
+    returns the parts small enough to have been read whole, so they are not inflated twice.
 
     Entities ("billion laughs": ten nested ones expand to gigabytes) are never written by Excel
     or LibreOffice; calamine does not expand them, so this only says why the file is refused.
     A shared-string count is trusted by calamine to reserve memory before reading: a count of
     two billion aborts the whole process. Both sit at the head of a part.
     """
+    whole: dict[str, bytes] = {}
     for info in zf.infolist():
         name = info.filename.lower()
         if not name.endswith((".xml", ".rels")):
             continue
         with zf.open(info) as fh:
-            head = fh.read(_XML_HEAD).decode("utf-8", "replace")
+            raw = fh.read(_XML_HEAD)
+            if len(raw) < _XML_HEAD:
+                whole[info.filename] = raw
+        head = raw.decode("utf-8", "replace")
         if "<!entity" in head.lower():
             raise WorkbookError("file_corrupt", f"phần {info.filename} khai báo thực thể XML "
                                 "«<!ENTITY», điều Excel không bao giờ ghi; có thể là tệp "
@@ -104,6 +109,7 @@ def check_xml_parts(zf: zipfile.ZipFile) -> None:
             if declared > info.file_size // 5 + 1:
                 raise WorkbookError("file_corrupt", f"phần {info.filename} khai báo số chuỗi "
                                     "chữ nhiều hơn nó chứa được")
+    return whole
 
 
 # The tags that place cells are matched one at a time: no "<" can sit inside a tag, so a failed
@@ -151,10 +157,11 @@ class Budget:
         self.done += scan.max_row * scan.max_col
 
 
-def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None) -> dict[str, SheetScan]:
+def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
+              parts: dict[str, bytes] | None = None) -> dict[str, SheetScan]:
     """Per sheet name: the cells holding a formula but no saved value (files written by
     scripts), and the furthest cell holding something, so a huge sheet is refused before it is
-    loaded."""
+    loaded. `parts` are members already read whole (by `check_xml_parts`)."""
     try:
         wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
@@ -169,20 +176,81 @@ def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None) -> dict[str, She
     limits = load_settings()
     if len(sheets) > limits.max_sheets:
         raise WorkbookError("file_too_large", f"{len(sheets)} trang, giới hạn {limits.max_sheets}")
-    found: dict[str, SheetScan] = {}
-    budget = Budget(max_rows)
+    members = []
     for name, rid in sheets:
         target = targets.get(rid, "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         try:
-            fh = zf.open(member)
+            members.append((_unescape(name), zf.getinfo(member)))
         except KeyError:
             continue
-        with fh:
-            scan = _scan_sheet_xml(fh, _unescape(name), budget)
+    try:
+        return _scan_sheets(zf, members, max_rows, parts or {}, fast=True)
+    except _Inconclusive:
+        return _scan_sheets(zf, members, max_rows, parts or {}, fast=False)
+
+
+class _Inconclusive(Exception):
+    """The quick bound of a workbook's sheets does not settle it: scan tag by tag."""
+
+
+# A sheet part up to this size may be read whole and bounded by counting (at C speed).
+_BOUND_MAX_BYTES = 8 * _MB
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_CELL_TAG_WITH_REF = re.compile(rb'<c\s(?:[^<>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA_TAG = re.compile(rb"<f[\s/>]")
+_PREFIXED_CELL_TAG = re.compile(rb"</?[A-Za-z_][\w.-]*:(?:row|c|f|v|is)[\s/>]")
+
+
+def _scan_sheets(zf: zipfile.ZipFile, members: list, max_rows: int | None,
+                 parts: dict[str, bytes], *, fast: bool) -> dict[str, SheetScan]:
+    found: dict[str, SheetScan] = {}
+    budget = Budget(max_rows)
+    for name, info in members:
+        scan = None
+        if fast and info.file_size <= _BOUND_MAX_BYTES:
+            data = parts.get(info.filename)
+            scan = _bound_sheet_xml(zf.read(info) if data is None else data)
+            if scan is None:
+                raise _Inconclusive
+            try:
+                budget.check(name, scan)
+            except WorkbookError as exc:  # the bound is over a limit; the sheet may not be
+                raise _Inconclusive from exc
+        elif fast:
+            raise _Inconclusive
+        else:
+            with zf.open(info) as fh:
+                scan = _scan_sheet_xml(fh, name, budget)
         budget.close(scan)
-        found[_unescape(name)] = scan
+        found[name] = scan
     return found
+
+
+def _bound_sheet_xml(data: bytes) -> SheetScan | None:
+    """A bound of what `_scan_sheet_xml` finds, or None when it takes the tag-by-tag scan.
+
+    When the part has no formula, no prefixed cell tag, and every cell states its address in
+    the usual form, the furthest address of any cell (filled or not) bounds the furthest
+    filled one, and there is no formula cell to report. Report sheets are like this: counting
+    with two regular expressions is ten times quicker than following every tag.
+
+    >>> b = _bound_sheet_xml(b'<row r="1"><c r="B2" t="s"><v>0</v></c><c r="AA9"/></row>')
+    >>> b.max_row, b.max_col, b.formula_cells
+    (9, 27, set())
+    >>> _bound_sheet_xml(b'<c><v>1</v></c>') is None, _bound_sheet_xml(b'<c r="A1"><f>1</f></c>')
+    (True, None)
+    """
+    if _FORMULA_TAG.search(data) or _PREFIXED_CELL_TAG.search(data):
+        return None
+    refs = _CELL_TAG_WITH_REF.findall(data)
+    if len(refs) != len(_CELL_TAG.findall(data)):
+        return None
+    scan = SheetScan()
+    if refs:
+        scan.max_row = max(int(row) for _, row in refs)
+        scan.max_col = max(_ref_col(col.decode()) for col in {col for col, _ in refs})
+    return scan
 
 
 def _scan_sheet_xml(fh, name: str, budget: Budget) -> SheetScan:
