@@ -147,12 +147,24 @@ def _drop_level(key: str) -> str:
 
 
 def _index(candidates: dict[str, str], key) -> _Index:
-    # The registry's names are matched for every file: its index is kept, keyed by the dict's
-    # identity (the dict itself is held too, so its id cannot be reused). Small candidate
-    # sets (a Đảng bộ's cells) are cheap to index and are not kept.
+    # Large candidate sets are indexed once, keyed by the dict's identity (the dict itself is
+    # held too, so its id cannot be reused). Small ones (a Đảng bộ's cells) are cheap to
+    # index and are not kept.
     slot = (id(candidates), key)
     if (hit := _INDEXES.get(slot)) and hit[0] is candidates:
         return hit[1]
+    index = index_names(candidates, key)
+    if len(candidates) > 100:
+        _INDEXES[slot] = (candidates, index)
+    return index
+
+
+def index_names(candidates: dict[str, str], key=unit_key) -> _Index:
+    """The lookups `match_name` needs over `candidates` (code → name), built once.
+
+    The registry's is built with the registry and kept in the cache with it: folding a
+    province's 28,000 names costs most of a second.
+    """
     codes = sorted(candidates)
     keys = [key(candidates[c]) for c in codes]
     exact: dict[str, list[str]] = {}
@@ -162,16 +174,14 @@ def _index(candidates: dict[str, str], key) -> _Index:
         exact.setdefault(k, []).append(code)
         level.setdefault(_drop_level(k), []).append(code)
         by_numbers.setdefault(_numbers(k), []).append((code, k))
-    index = _Index(codes, keys, exact, level, by_numbers)
-    if len(candidates) > 100:
-        _INDEXES[slot] = (candidates, index)
-    return index
+    return _Index(codes, keys, exact, level, by_numbers)
 
 
 def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
-               explain: bool = True) -> UnitMatch:
+               explain: bool = True, index: _Index | None = None) -> UnitMatch:
     """Match `name` among `candidates` (code → registry name); without `explain`, a name that
     matches nothing is not given its nearest candidates (a scan of the whole registry).
+    `index` is `index_names(candidates, key)` when the caller keeps one.
 
     >>> cands = {"A1": "Chi bộ ấp 1", "A3": "Chi bộ ấp 3", "A9": "Chi bộ ấp Phước Lợi"}
     >>> match_name("CB ấp 3", cands, cell_key).code
@@ -185,7 +195,7 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
     target = key(name)
     if not target:
         return UnitMatch(None, "none", "tên trống")
-    index = _index(candidates, key)
+    index = index or _index(candidates, key)
     # Exact, then exact without "xã", "phường", "thị trấn".
     for table, probe in ((index.exact, target), (index.level, _drop_level(target))):
         exact = table.get(probe, [])
@@ -274,7 +284,8 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
     name_hints = [text for kind, text in hints if kind == "name"]
     # Most title lines name no unit ("ĐẢNG BỘ HUYỆN MẪU"): their nearest candidates would be
     # a scan of the whole registry per line, and are never shown.
-    matched = {text: match_name(text, names, explain=False) for text in name_hints}
+    matched = {text: match_name(text, names, explain=False, index=registry.name_index)
+               for text in name_hints}
     for text in name_hints:
         found = matched[text]
         if found.how == "exact":
@@ -299,10 +310,9 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
 
 def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> UnitMatch | None:
     """"Chi bộ ấp 3" exists under many Đảng bộ: the superior named in the title decides."""
-    target = unit_key(text)
-    same = [c for c, n in registry.names.items() if unit_key(n) == target]
+    same = registry.name_index.exact.get(unit_key(text), [])
     for other in hints:
-        parent = match_name(other, registry.names, explain=False)
+        parent = match_name(other, registry.names, explain=False, index=registry.name_index)
         if parent.how == "exact":
             children = [c for c in same if registry.records[c]["parent_code"] == parent.code]
             if len(children) == 1:

@@ -13,6 +13,7 @@ from lib03 import vocab
 from lib03.config import TABLES_DIR
 from lib03.errors import RegistryError, WorkbookError
 from lib03.layout import Table, map_columns
+from lib03.match import index_names
 from lib03.parse import is_blank, parse_count
 from lib03.quality import Problem, codes
 from lib03.read import cell_address, read_workbook
@@ -78,14 +79,18 @@ class RegistryIndex:
     names: dict[str, str]  # unit code -> registry name
     records: dict[str, dict]  # unit code -> its row
     children: dict[str, pd.DataFrame]  # Đảng bộ code -> its chi bộ trực thuộc
+    name_index: object  # match.index_names(names): how a report's title finds its unit
 
 
-def index_registry(units: pd.DataFrame) -> RegistryIndex:
-    """Build the lookups every file needs, once."""
+def index_registry(units: pd.DataFrame, name_index: object = None) -> RegistryIndex:
+    """Build the lookups every file needs, once; `name_index` is a kept `index_names` of
+    these units."""
     cells = units[units["unit_type"] == "chi_bo_truc_thuoc"]
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
     return RegistryIndex(
         units=units,
-        names=dict(zip(units["unit_code"], units["unit_name"], strict=True)),
+        names=names,
+        name_index=name_index or index_names(names),
         # Missing values as None, not NaN (which is truthy and equals nothing).
         records={r["unit_code"]: {k: None if pd.isna(v) else v for k, v in r.items()}
                  for r in units.to_dict("records")},
