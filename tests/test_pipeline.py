@@ -158,3 +158,25 @@ def test_command_line_speaks_vietnamese_and_refuses_writing_into_raw(raw_dir, ca
     assert stop.value.code == 2
     assert "không hiểu tham số" in capsys.readouterr().err
     assert main(["demo", "--out", str(raw_dir.parent / "d"), "--scale", "0"]) == 2
+
+
+def test_inputs_are_listed_in_byte_order_without_dot_entries(tmp_path):
+    from lib03.pipeline import list_inputs
+
+    raw = tmp_path / "raw"
+    names = ["b.xlsx", "a/z.xlsx", "a/b/c.xlsx", "B.xlsx", ".hidden.xlsx", ".x/in-dot.xlsx",
+             "a/.y/in-dot.xlsx", "Đ.xlsx", "a b/c.ods"]
+    for name in names:
+        (raw / "2014-H1" / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / "2014-H1" / name).write_bytes(b"x")
+    inputs, notes = list_inputs(raw)
+    shown = [rel for _, _, rel in inputs]
+    # What pathlib gives, sorted by the bytes of the relative path: the listing's contract.
+    expected = sorted(
+        (p.relative_to(raw).as_posix() for p in (raw / "2014-H1").rglob("*") if p.is_file()
+         and not any(part.startswith(".") for part in p.relative_to(raw / "2014-H1").parts)),
+        key=os.fsencode)
+    assert shown == expected == ["2014-H1/B.xlsx", "2014-H1/a b/c.ods", "2014-H1/a/b/c.xlsx",
+                                 "2014-H1/a/z.xlsx", "2014-H1/b.xlsx", "2014-H1/Đ.xlsx"]
+    assert [p for _, p, _ in inputs] == [raw / s for s in shown]
+    assert notes == []
