@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -59,6 +59,12 @@ def map_columns(kind: str, texts: list[str]) -> dict[str, int]:
     >>> map_columns("summary", ["STT", "Nội dung", "Số lượng", "Tỷ lệ %", "Ghi chú"])
     {'stt': 0, 'label': 1, 'value': 2, 'percent': 3, 'note': 4}
     """
+    return dict(_map_columns(kind, tuple(texts)))  # a copy: callers add the inferred columns
+
+
+@lru_cache(maxsize=16384)
+def _map_columns(kind: str, texts: tuple[str, ...]) -> dict[str, int]:
+    # Cached: a pure function of the header texts, which recur in every file of a template.
     candidates: dict[str, list[int]] = {}
     for c, text in enumerate(texts):
         col = vocab.match_column(kind, text) if text else None
@@ -127,11 +133,17 @@ def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
 
 def _looks_like_header(grid: Grid, r: int) -> bool:
     """Headers are words: at least two text cells, and no numbers or tick marks."""
-    row = grid.rows[r]
-    texts = [v.strip() for v in row if isinstance(v, str) and v.strip()]
-    numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
-    marks = sum(len(t) <= 3 and parse_mark(t).value is not None for t in texts)
-    return len(texts) >= 2 and numbers == 0 and marks == 0
+    texts = 0
+    for v in grid.rows[r]:  # most rows are data: the first number or mark settles it
+        if isinstance(v, str):
+            t = v.strip()
+            if t:
+                if len(t) <= 3 and parse_mark(t).value is not None:
+                    return False
+                texts += 1
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            return False
+    return texts >= 2
 
 
 def find_header_row(grid: Grid, start: int = 0, period: str | None = None) -> Table | None:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from lib03 import vocab
 from lib03.text import clean_text, fold_key, fold_plain
@@ -129,12 +130,18 @@ def _checked(number: float, *, integer: bool) -> Parsed:
 def _parse_number(raw: object, *, count: bool) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
-    if isinstance(raw, bool) or not isinstance(raw, numbers.Real | str):
+    if isinstance(raw, str):
+        return _parse_number_text(raw, count)
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
         return Parsed(None, "value_unparseable")  # bools, dates, times are not numbers
-    if isinstance(raw, numbers.Real):
-        if not count and isinstance(raw, float) and 0 < raw <= 1.0:
-            raw = round(raw * 100, 10)  # round away float noise: 0.855 * 100 = 85.4999…
-        return _checked(raw, integer=count)
+    if not count and isinstance(raw, float) and 0 < raw <= 1.0:
+        raw = round(raw * 100, 10)  # round away float noise: 0.855 * 100 = 85.4999…
+    return _checked(raw, integer=count)
+
+
+@lru_cache(maxsize=65536)
+def _parse_number_text(raw: str, count: bool) -> Parsed:
+    # Cached: a pure function of the text, and Parsed is frozen; "-", "x", "25 đ/c" recur.
     text = _normal(raw)
     if _DASHES.fullmatch(text) or fold_key(text, numbering=False) in vocab.words("zero_word"):
         return Parsed(0 if count else 0.0)
@@ -193,6 +200,12 @@ def parse_yesno(raw: object) -> Parsed:
         return Parsed(raw == 1) if raw in (0, 1) else Parsed(None, "mark_unparseable")
     if not isinstance(raw, str):
         return Parsed(None, "mark_unparseable")
+    return _parse_yesno_text(raw)
+
+
+@lru_cache(maxsize=65536)
+def _parse_yesno_text(raw: str) -> Parsed:
+    # Cached: a pure function of the text, and Parsed is frozen; marks are a handful of words.
     text = _normal(raw)
     key = fold_key(text, numbering=False)
     # Ticks are looked up before legacy-font repair too, which would turn "×" into "ì".
@@ -249,6 +262,14 @@ def find_date_in_text(text: object) -> date | None:
     >>> find_date_in_text("Tân Phú, ngày 18 tháng 6 năm 2014")
     datetime.date(2014, 6, 18)
     """
+    if isinstance(text, str):
+        return _find_date_in_str(text)
+    return None if is_blank(text) else _search_date(_folded(text))
+
+
+@lru_cache(maxsize=65536)
+def _find_date_in_str(text: str) -> date | None:
+    # Cached: a pure function of the text, and dates are immutable; title lines recur.
     return None if is_blank(text) else _search_date(_folded(text))
 
 
@@ -274,6 +295,12 @@ def parse_date(raw: object, *, year_hint: int | None = None) -> Parsed:
         return Parsed(None, "date_unparseable")
     if not isinstance(raw, str):
         return Parsed(None, "date_unparseable")  # bools, times, durations
+    return _parse_date_text(raw, year_hint)
+
+
+@lru_cache(maxsize=65536)
+def _parse_date_text(raw: str, year_hint: int | None) -> Parsed:
+    # Cached: a pure function of the text and the hint, and Parsed and dates are immutable.
     folded = _folded(raw)
     found = _search_date(folded)
     if found is None and year_hint is not None and (match := _DAY_MONTH.fullmatch(folded)):
@@ -301,6 +328,12 @@ def parse_month(raw: object, *, year_hint: int | None = None) -> Parsed:
         return Parsed(None, "month_unparseable")
     if not isinstance(raw, str):
         return Parsed(None, "month_unparseable")
+    return _parse_month_text(raw)
+
+
+@lru_cache(maxsize=65536)
+def _parse_month_text(raw: str) -> Parsed:
+    # Cached: a pure function of the text; "Tháng 7" recurs in every monthly table.
     folded = _folded(raw)
     month = None
     if match := _MONTH_NUMBER.fullmatch(folded) or _YEAR_MONTH.fullmatch(folded):
@@ -341,9 +374,18 @@ def parse_period(text: object) -> str | None:
     >>> [parse_period(t) for t in ("Báo cáo 6 tháng đầu năm 2014", "6 thang cuoi 2014", "Năm")]
     ['2014-H1', '2014-H2', None]
     """
-    if is_blank(text):
-        return None
-    folded = _folded(text)
+    if isinstance(text, str):
+        return _parse_period_str(text)
+    return None if is_blank(text) else _period_in(_folded(text))
+
+
+@lru_cache(maxsize=65536)
+def _parse_period_str(text: str) -> str | None:
+    # Cached: a pure function of the text; the same titles head every report of a period.
+    return None if is_blank(text) else _period_in(_folded(text))
+
+
+def _period_in(folded: str) -> str | None:
     if match := _PERIOD_IN_TEXT.search(folded):
         return f"{match[1]}-H{match[2]}"
     # Titles often end "…, phương hướng 6 tháng cuối năm": that is the next period's plan.
