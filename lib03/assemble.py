@@ -28,8 +28,27 @@ class Packed:
     doubtful: bool
     severities: dict[str, int]
     lines: dict[str, bytes]
-    # Problems found after the file was cleaned (a duplicate of another file's report).
+    # What the run decided after cleaning, kept apart so the file's own record (the part the
+    # cache stores) never changes: a duplicate's new status, and the problem that says why.
+    outcome: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def row(self) -> dict:
+        """The file's row of submissions.csv as this run ends."""
+        return self.submission | self.outcome if self.outcome else self.submission
+
+    @property
+    def status(self) -> str:
+        return self.row["status"]
+
+    def own(self) -> tuple:
+        """The file's own record, as the cache stores it (see `from_own`)."""
+        return self.submission, self.doubtful, self.severities, self.lines
+
+    @classmethod
+    def from_own(cls, own: tuple) -> Packed:
+        return cls(*own)
 
 
 def _month_key(row: dict) -> tuple:
@@ -78,12 +97,12 @@ def assemble_tables(units_csv: bytes, results: list[Packed],
     """Every table, in a fixed order whatever the order of `results`: the small ones as CSV
     bytes, the large ones as functions that stream their lines to an open file."""
     results = sorted(results, key=lambda r: (r.submission["period"], r.submission["source_file"]))
-    ok = sorted((r for r in results if r.submission["status"] == "ok"),
+    ok = sorted((r for r in results if r.status == "ok"),
                 key=lambda r: (r.submission["period"], r.submission["unit_code"]))
     tables: dict[str, bytes | Callable[[BinaryIO], None]] = {
         "units": units_csv,
         "submissions": _header(COLUMNS["submissions"]) + "".join(render_rows(
-            [r.submission for r in results], COLUMNS["submissions"])).encode("utf-8"),
+            [r.row for r in results], COLUMNS["submissions"])).encode("utf-8"),
     }
 
     def data_table(name: str) -> Callable[[BinaryIO], None]:

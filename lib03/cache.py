@@ -17,6 +17,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from lib03 import __version__
+from lib03.assemble import Packed
 from lib03.config import OVERRIDABLE, PACKAGE_DIR, Settings
 from lib03.tables import write_atomic
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 5
+_FORMAT = 6
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
@@ -51,7 +52,9 @@ class FileCache:
 
     Beside the per-file results it keeps the parsed registry and a small manifest of the
     last run (its key, the hash of each table written, its summary), so a rerun with nothing
-    changed only hashes the files and the tables.
+    changed only hashes the files and the tables. Results are held as the run's own objects
+    and pickled only when saved, straight into the file: a province's cache never exists a
+    second time in memory.
     """
 
     def __init__(self, folder: Path, fingerprint: str):
@@ -59,8 +62,9 @@ class FileCache:
         self.path = stem.with_name(f"clean-{stem.name}.pickle")
         self.manifest = stem.with_name(f"run-{stem.name}.json")
         stored = self._load()
-        self.old: dict[str, bytes] = stored.get("files", {})
-        self.new: dict[str, bytes] = {}
+        self.old: dict[str, tuple] = stored.get("files", {})
+        self.new: dict[str, Packed] = {}
+        self._fresh = False  # a result was cleaned afresh and is not stored yet
         self.registry_blob: bytes | None = stored.get("registry")
         self._registry_new = self.registry_blob
 
@@ -75,17 +79,17 @@ class FileCache:
             log.warning("Bộ nhớ đệm hỏng, bỏ qua: %s", exc)
             return {}
 
-    def get(self, key: str):
-        """A fresh copy of the stored result, or None."""
-        blob = self.old.get(key)
-        if blob is None:
+    def get(self, key: str) -> Packed | None:
+        """The stored result of a file, or None."""
+        own = self.old.pop(key, None)
+        if own is None:
             return None
-        self.new[key] = blob
-        return pickle.loads(blob)
+        self.new[key] = result = Packed.from_own(own)
+        return result
 
-    def put(self, key: str, result) -> None:
-        # Pickled now, before duplicates are resolved: the stored result is the file's own.
-        self.new[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    def put(self, key: str, result: Packed) -> None:
+        self.new[key] = result
+        self._fresh = True
 
     def registry(self):
         """The parsed registry of this fingerprint (which includes the registry's bytes): units,
@@ -112,9 +116,12 @@ class FileCache:
 
     def save(self, run_key: str, digests: dict[str, str], summary: dict) -> None:
         """Write this run's results and manifest; caches of other fingerprints are removed."""
-        if self.new != self.old or self._registry_new != self.registry_blob \
+        # Results taken from the cache were moved out of `old`: what is left there belongs to
+        # files gone or changed, and a store that only lost nothing and gained nothing stands.
+        if self.old or self._fresh or self._registry_new != self.registry_blob \
                 or not self.path.exists():
-            stored = {"files": self.new, "registry": self._registry_new}
+            stored = {"files": {key: r.own() for key, r in self.new.items()},
+                      "registry": self._registry_new}
             write_atomic(self.path, lambda fh: pickle.dump(
                 stored, fh, protocol=pickle.HIGHEST_PROTOCOL))
         manifest = {"run": run_key, "summary": summary, "tables": digests}

@@ -270,7 +270,7 @@ def resolve_duplicates(results: list[Packed]) -> None:
     the others become `superseded`, and every one of them is logged."""
     groups: dict[tuple[str, str], list[Packed]] = {}
     for res in results:
-        if res.submission["status"] == "ok":
+        if res.status == "ok":
             key = (res.submission["period"], res.submission["unit_code"])
             groups.setdefault(key, []).append(res)
     for group in groups.values():
@@ -282,8 +282,7 @@ def resolve_duplicates(results: list[Packed]) -> None:
         names = ", ".join(r.submission["source_file"] for r in group)
         for res in group:
             if res is not winner:
-                res.submission["status"] = "superseded"
-                res.submission["status_reason"] = "duplicate_submission"
+                res.outcome = {"status": "superseded", "status_reason": "duplicate_submission"}
             res.problems.append(Problem("duplicate_submission", detail=(
                 f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất;"
                 " cùng ngày hoặc không ghi ngày thì bản có tên tệp đứng sau)"
@@ -335,7 +334,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
     digests = write_tables(assemble_tables(units_csv, results, notes), out_dir)
-    statuses = [r.submission["status"] for r in results]
+    statuses = [r.status for r in results]
     severities = count_severities(results, notes)
     counts = dict(
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
