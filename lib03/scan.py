@@ -195,7 +195,7 @@ class _Inconclusive(Exception):
 
 
 # A sheet part up to this size may be read whole and bounded by counting (at C speed).
-_BOUND_MAX_BYTES = 8 * _MB
+_BOUND_MAX_BYTES = 32 * _MB
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _CELL_TAG_WITH_REF = re.compile(rb'<c\s(?:[^<>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULA_TAG = re.compile(rb"<f[\s/>]")
@@ -243,14 +243,19 @@ def _bound_sheet_xml(data: bytes) -> SheetScan | None:
     """
     if _FORMULA_TAG.search(data) or _PREFIXED_CELL_TAG.search(data):
         return None
-    refs = _CELL_TAG_WITH_REF.findall(data)
-    if len(refs) != len(_CELL_TAG.findall(data)):
+    cells, letters, rows = 0, set(), set()
+    # A province's registry holds 200,000 cells: matches are taken one at a time rather
+    # than as a list of tuples that would briefly cost more than the part itself.
+    found = _CELL_TAG_WITH_REF.findall(data) if len(data) < _MB else (
+        m.groups() for m in _CELL_TAG_WITH_REF.finditer(data))
+    for col, row in found:
+        cells += 1
+        letters.add(col)
+        rows.add(row)
+    if cells != sum(1 for _ in _CELL_TAG.finditer(data)):
         return None
-    scan = SheetScan()
-    if refs:
-        scan.max_row = max(int(row) for _, row in refs)
-        scan.max_col = max(_ref_col(col.decode()) for col in {col for col, _ in refs})
-    return scan
+    return SheetScan(max_row=max((int(r) for r in rows), default=0),
+                     max_col=max((_ref_col(c.decode()) for c in letters), default=0))
 
 
 def _scan_sheet_xml(fh, name: str, budget: Budget) -> SheetScan:
