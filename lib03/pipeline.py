@@ -330,7 +330,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
         registry = index_registry(parsed[0], parsed[3])
     _, registry_problems, units_csv, _ = parsed
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + listing_notes
-    show = sys.stderr.isatty() if progress is None else progress
+    show = wants_progress() if progress is None else progress
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
     digests = write_tables(assemble_tables(units_csv, results, notes), out_dir)
@@ -344,6 +344,11 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     if store:
         store.save(key, digests, counts)
     return RunSummary(**counts, out_dir=out_dir)
+
+
+def wants_progress() -> bool:
+    """A progress bar only for a person at a terminal: never in CI logs or piped output."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings) -> list[str | None]:

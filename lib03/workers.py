@@ -50,7 +50,10 @@ def _clean_one(item: tuple[str, Path, str]):
 def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                 settings: Settings, *, workers: int = 1, progress: bool = False) -> list:
     """`clean_file` for every input, in input order, in `workers` processes."""
-    bar = tqdm(total=len(inputs), desc="Đọc tệp", unit="tệp", disable=not progress)
+    # Files done, files per second and time left, in Vietnamese.
+    bar = tqdm(total=len(inputs), desc="Đọc tệp", disable=not progress, mininterval=0.2,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} tệp "
+                          "[{elapsed}, còn khoảng {remaining}, {rate_fmt}]", unit=" tệp")
     try:
         if workers <= 1 or len(inputs) < 2:
             _start(registry, settings)
