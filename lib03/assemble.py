@@ -80,6 +80,9 @@ def pack_result(result) -> Packed:
         if name == "monthly":
             rows = sorted(rows, key=_month_key)
         lines[name] = "".join(render_rows(rows, COLUMNS[name])).encode("utf-8")
+    # The file's own row of submissions.csv; a duplicate's changed status is rendered anew.
+    lines["submission"] = "".join(render_rows([result.submission],
+                                              COLUMNS["submissions"])).encode("utf-8")
     logged = [word_problem(p, period, source) for p in result.problems]
     lines["log"] = "".join(render_rows(logged, LOG_COLUMNS)).encode("utf-8")
     severities: dict[str, int] = {}
@@ -101,8 +104,9 @@ def assemble_tables(units_csv: bytes, results: list[Packed],
                 key=lambda r: (r.submission["period"], r.submission["unit_code"]))
     tables: dict[str, bytes | Callable[[BinaryIO], None]] = {
         "units": units_csv,
-        "submissions": _header(COLUMNS["submissions"]) + "".join(render_rows(
-            [r.row for r in results], COLUMNS["submissions"])).encode("utf-8"),
+        "submissions": _header(COLUMNS["submissions"]) + b"".join(
+            "".join(render_rows([r.row], COLUMNS["submissions"])).encode("utf-8")
+            if r.outcome else r.lines["submission"] for r in results),
     }
 
     def data_table(name: str) -> Callable[[BinaryIO], None]:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 6
+_FORMAT = 7
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
