@@ -14,9 +14,16 @@ from lib03.layout import ROW_KEYS, Table
 from lib03.parse import is_blank, parse_date, parse_month
 from lib03.quality import Problem
 from lib03.read import Book, cell_address, parse_address
-from lib03.template import HEADER_ROW, ID_SHEET, INSPECTION, MONTHLY, SUMMARY
 from lib03.text import cell_text, fold_key
 from lib03.title import find_title_facts
+
+# The template's layout, written by template.py and read back here. It lives on this side so
+# that cleaning never imports openpyxl, which only writing templates needs.
+TEMPLATE_VERSION = "1"
+ID_SHEET = "_lib03"
+SUMMARY, MONTHLY, INSPECTION, GUIDE = "Tổng hợp", "Sinh hoạt chi bộ", "Kiểm tra, giám sát", \
+    "Hướng dẫn"
+HEADER_ROW = 10  # the summary table's header row (Excel numbering)
 
 
 def template_identity(book: Book) -> dict[str, str] | None:

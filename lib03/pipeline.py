@@ -19,7 +19,7 @@ from lib03.cache import FileCache, file_key, fingerprint, run_key
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError, os_reason
-from lib03.known_layout import read_known_layout, template_identity
+from lib03.known_layout import ID_SHEET, read_known_layout, template_identity
 from lib03.match import UnitMatch, match_report_unit
 from lib03.parse import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
@@ -27,7 +27,6 @@ from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
 from lib03.scan import check_file_size
 from lib03.tables import COLUMNS, remove_stale_temporaries, to_csv_bytes, write_tables
-from lib03.template import ID_SHEET
 from lib03.title import unit_hints
 from lib03.validate import parse_report
 from lib03.workers import clean_files, default_workers

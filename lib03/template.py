@@ -19,6 +19,15 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lib03 import vocab
+from lib03.known_layout import (  # the layout the cleaner reads back: one definition
+    GUIDE,
+    HEADER_ROW,
+    ID_SHEET,
+    INSPECTION,
+    MONTHLY,
+    SUMMARY,
+    TEMPLATE_VERSION,
+)
 from lib03.layout import ROW_KEYS
 from lib03.parse import is_blank, period_bounds, period_months
 from lib03.registry import GRASSROOTS
@@ -26,13 +35,8 @@ from lib03.sheetwrite import save_workbook
 from lib03.text import strip_diacritics
 from lib03.workbook import put as put_text  # the summary workbook's rule for text cells
 
-TEMPLATE_VERSION = "1"
-ID_SHEET = "_lib03"
-SUMMARY, MONTHLY, INSPECTION, GUIDE = "Tổng hợp", "Sinh hoạt chi bộ", "Kiểm tra, giám sát", \
-    "Hướng dẫn"
 YES_NO = ("Có", "Không")
 EXTRA_CELL_ROWS = 3  # blank rows for cells missing from the registry
-HEADER_ROW = 10  # the summary table's header row (Excel numbering)
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="808080")
