@@ -21,7 +21,7 @@ from lib03.config import load_settings
 from lib03.text import fold_key, has_words
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from collections.abc import Mapping
 
     from lib03.registry import RegistryIndex
 
@@ -320,7 +320,8 @@ def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> U
     return None
 
 
-def match_cells(names: list[object], children: pd.DataFrame) -> list[UnitMatch]:
-    """Match hand-typed subordinate-cell names to the registry children of one Đảng bộ."""
-    candidates = dict(zip(children["unit_code"], children["unit_name"], strict=True))
+def match_cells(names: list[object], children: list[Mapping]) -> list[UnitMatch]:
+    """Match hand-typed subordinate-cell names to the registry children of one Đảng bộ (their
+    registry rows)."""
+    candidates = {c["unit_code"]: c["unit_name"] for c in children}
     return [match_name(n, candidates, cell_key) for n in names]

@@ -214,7 +214,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
     if not unit["active"]:
         result.problems.append(Problem("unit_inactive", detail=f"{unit['unit_name']}"))
     _check_report_date(raw, period, submission, result.problems)
-    children = registry.children.get(found.code, registry.units.iloc[0:0])
+    children = registry.children.get(found.code, [])
     parsed = parse_report(raw, unit, period, children, rel)
     result.problems += parsed.problems
     if parsed.empty:

@@ -78,24 +78,26 @@ class RegistryIndex:
     units: pd.DataFrame
     names: dict[str, str]  # unit code -> registry name
     records: dict[str, dict]  # unit code -> its row
-    children: dict[str, pd.DataFrame]  # Đảng bộ code -> its chi bộ trực thuộc
+    children: dict[str, list[dict]]  # Đảng bộ code -> the rows of its chi bộ trực thuộc
     name_index: object  # match.index_names(names): how a report's title finds its unit
 
 
 def index_registry(units: pd.DataFrame, name_index: object = None) -> RegistryIndex:
     """Build the lookups every file needs, once; `name_index` is a kept `index_names` of
     these units."""
-    cells = units[units["unit_type"] == "chi_bo_truc_thuoc"]
     names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    return RegistryIndex(
-        units=units,
-        names=names,
-        name_index=name_index or index_names(names),
-        # Missing values as None, not NaN (which is truthy and equals nothing).
-        records={r["unit_code"]: {k: None if pd.isna(v) else v for k, v in r.items()}
-                 for r in units.to_dict("records")},
-        children={code: group for code, group in cells.groupby("parent_code", sort=True)},
-    )
+    # Plain rows, not frames: a province has thousands of Đảng bộ, and a small DataFrame for
+    # each cost megabytes and most of a second. Missing values as None, not NaN (which is
+    # truthy and equals nothing).
+    columns = [[None if pd.isna(v) else v for v in units[c].tolist()] for c in units.columns]
+    records = {row[0]: dict(zip(units.columns, row, strict=True))
+               for row in zip(*columns, strict=True)} if len(units) else {}
+    children: dict[str, list[dict]] = {}
+    for row in records.values():
+        if row["unit_type"] == "chi_bo_truc_thuoc" and row["parent_code"] is not None:
+            children.setdefault(row["parent_code"], []).append(row)
+    return RegistryIndex(units=units, names=names, records=records, children=children,
+                         name_index=name_index or index_names(names))
 
 
 

@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-import pandas as pd
-
 from lib03 import vocab
 from lib03.clean import RawCell, RawReport
 from lib03.config import TABLES_DIR
@@ -140,7 +138,7 @@ def _missing_columns(raw: RawReport, kind: str) -> list[Problem]:
     return found
 
 
-def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFrame,
+def parse_report(raw: RawReport, unit: Mapping, period: str, children: list[Mapping],
                  source_file: str) -> ParsedReport:
     """Turn the raw cells of one report into table rows, checking every rule on the way."""
     out = ParsedReport()
@@ -165,7 +163,7 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: pd.DataFr
     if blank:  # asked and left empty: missing, not zero — and the analyst should know
         out.problems.append(Problem("indicator_blank", detail="; ".join(blank)))
     out.empty = not any(v is not None for v in values.values())
-    values["registry.subcells"] = int((children["active"] == 1).sum()) if is_dang_bo else None
+    values["registry.subcells"] = sum(c["active"] == 1 for c in children) if is_dang_bo else None
     if any(t.kind == "inspection" for t in raw.tables):
         values["sheet.inspection_rows"] = len(raw.inspections)
     out.problems += check_rules("indicators", values, cells)
@@ -233,7 +231,7 @@ def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
     out.monthly.sort(key=lambda r: r["month"])
 
 
-def _parse_inspections(raw: RawReport, period: str, children: pd.DataFrame,
+def _parse_inspections(raw: RawReport, period: str, children: list[Mapping],
                        source_file: str, out: ParsedReport) -> None:
     start, end = period_bounds(period)
     names = [clean_text(cells["cell_name"].value) for cells in raw.inspections]

@@ -11,7 +11,7 @@ UNITS = pd.DataFrame({
     "unit_name": ["Đảng bộ xã Tân Phú", "Chi bộ ấp 1", "Chi bộ ấp 3", "Chi bộ ấp Tân Hòa",
                   "Chi bộ ấp Phước Lợi", "Đảng bộ xã Tân Phước", "Chi bộ Trường THCS Tân Phú"],
 })
-CHILDREN = UNITS[UNITS["unit_code"].str.startswith("DB01-")]
+CHILDREN = UNITS[UNITS["unit_code"].str.startswith("DB01-")].to_dict("records")
 UNITS["unit_type"] = ["dang_bo_co_so", "chi_bo_truc_thuoc", "chi_bo_truc_thuoc",
                       "chi_bo_truc_thuoc", "chi_bo_truc_thuoc", "dang_bo_co_so", "chi_bo_co_so"]
 UNITS["parent_code"] = [None, "DB01", "DB01", "DB01", "DB01", None, None]

@@ -22,7 +22,7 @@ EXPECTED = {
     for name, truth in json.loads(
         (FIXTURES / folder / "expected.json").read_text(encoding="utf-8")).items()
 }
-NO_CHILDREN = pd.DataFrame({"unit_code": [], "unit_name": [], "active": []})
+NO_CHILDREN: list[dict] = []
 
 
 def _clean(name: str, unit_type: str):
