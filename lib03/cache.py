@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 7
+_FORMAT = 8
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
@@ -92,8 +92,8 @@ class FileCache:
         self._fresh = True
 
     def registry(self):
-        """The parsed registry of this fingerprint (which includes the registry's bytes): units,
-        problems and the rendered units table."""
+        """The parsed registry of this fingerprint (which includes the registry's bytes): its
+        index, its problems and the rendered units table."""
         return pickle.loads(self.registry_blob) if self.registry_blob else None
 
     def put_registry(self, parsed) -> None:

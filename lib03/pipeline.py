@@ -319,15 +319,12 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     parsed = store.registry() if store else None
     if parsed is None:
         units, registry_problems = read_registry(registry_path)
-        registry = index_registry(units)
-        # units.csv and the name index depend on the registry alone: made once per registry.
-        parsed = (units, registry_problems, to_csv_bytes(units, COLUMNS["units"]),
-                  registry.name_index)
+        # The index and units.csv depend on the registry alone: made once per registry.
+        parsed = (index_registry(units), registry_problems,
+                  to_csv_bytes(units, COLUMNS["units"]))
         if store:
             store.put_registry(parsed)
-    else:
-        registry = index_registry(parsed[0], parsed[3])
-    _, registry_problems, units_csv, _ = parsed
+    registry, registry_problems, units_csv = parsed
     notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + listing_notes
     show = wants_progress() if progress is None else progress
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)

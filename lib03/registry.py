@@ -82,9 +82,8 @@ class RegistryIndex:
     name_index: object  # match.index_names(names): how a report's title finds its unit
 
 
-def index_registry(units: pd.DataFrame, name_index: object = None) -> RegistryIndex:
-    """Build the lookups every file needs, once; `name_index` is a kept `index_names` of
-    these units."""
+def index_registry(units: pd.DataFrame) -> RegistryIndex:
+    """Build the lookups every file needs, once (and keep them in the cache)."""
     names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
     # Plain rows, not frames: a province has thousands of Đảng bộ, and a small DataFrame for
     # each cost megabytes and most of a second. Missing values as None, not NaN (which is
@@ -97,7 +96,7 @@ def index_registry(units: pd.DataFrame, name_index: object = None) -> RegistryIn
         if row["unit_type"] == "chi_bo_truc_thuoc" and row["parent_code"] is not None:
             children.setdefault(row["parent_code"], []).append(row)
     return RegistryIndex(units=units, names=names, records=records, children=children,
-                         name_index=name_index or index_names(names))
+                         name_index=index_names(names))
 
 
 
