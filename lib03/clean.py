@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lib03 import vocab
 from lib03.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
@@ -67,13 +68,25 @@ class RawReport:
     from_template: bool = False  # read by a lib03 template's known layout
 
 
+@lru_cache(maxsize=65536)
 def _is_signature(text: str) -> bool:
+    # Cached: a pure function of the text; labels and signature lines recur in every file.
     key = fold_key(text)
     return vocab.starts_with_word(key, "signature")
 
 
 def _is_data_value(value: object) -> bool:
     """A number, a count written as text, or a mark: what a data row holds (not a name)."""
+    return _is_data_text(value) if isinstance(value, str) else _judge_data_value(value)
+
+
+@lru_cache(maxsize=65536)
+def _is_data_text(text: str) -> bool:
+    # Cached: a pure function of the text; "x", "-", "Có" fill the cells of every file.
+    return _judge_data_value(text)
+
+
+def _judge_data_value(value: object) -> bool:
     if is_blank(value):
         return False
     if isinstance(value, (int, float, dt.date)):
@@ -84,6 +97,7 @@ def _is_data_value(value: object) -> bool:
             or _DATE_ONLY.fullmatch(fold_plain(cell_text(value))) is not None)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text, asked of every row's label
 def _is_total(text: str) -> bool:
     """"Cộng", "Tổng cộng 6 tháng đầu năm" — but not "Công an xã" or "Tổng đội …": after
     the total word only the words of the total_tail list (and numbers) may follow.
@@ -139,22 +153,25 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
                 "value_column_ambiguous", grid.name, chosen,
                 detail=f"dùng cột ở ô {chosen}; các cột khác: " + "; ".join(table.rival_values)))
     first_table = tables[0].top if tables else len(grid.rows)
+    formulas = grid.formula_cells
     outside = []
     for r, row in enumerate(grid.rows):
         if r in used:
             continue
+        filled = False
         for c, v in enumerate(row):
-            if (r, c) in grid.formula_cells:
+            if formulas and (r, c) in formulas:
                 report.problems.append(Problem("formula_no_value", grid.name, cell_address(r, c)))
             if is_blank(v):
                 continue
+            filled = True
             report.outside[(grid.name, r, c)] = v
             if isinstance(v, str):
                 for line in v.splitlines():
                     if line.strip():
                         report.texts.append(TitleText(grid.name, cell_text(line), r, c,
                                                       r < first_table))
-        if any(not is_blank(v) for v in row):
+        if filled:
             outside.append(r)
     stray = [cell_address(r, c) for r in outside for c, v in enumerate(grid.rows[r])
              if isinstance(v, (int, float)) and not isinstance(v, bool)]
@@ -168,6 +185,11 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
         report.problems.append(
             Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
         )
+
+
+def _is_blank_row(row: list[object]) -> bool:
+    """Every cell is_blank (inlined: this is asked of every row of every table)."""
+    return not any(v is not None and (not isinstance(v, str) or v.strip()) for v in row)
 
 
 def _has_numbers(grid: Grid, rows: list[int]) -> bool:
@@ -237,7 +259,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
     after_gap = False  # past a blank row, a row with no data is a note, not a record
     for r in range(table.header_row + 1, end):
         row = grid.rows[r]
-        if all(is_blank(v) for v in row):
+        if _is_blank_row(row):
             after_gap = bool(table.rows)
             continue
         if r <= table.header_row + 2 and not table.rows and is_column_number_row(row):

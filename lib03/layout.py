@@ -116,14 +116,16 @@ def _satisfies(kind: str, cols: dict[str, int]) -> bool:
     return all(m in cols for m in must) and sum(s in cols for s in some) >= max(1, at_least)
 
 
-def _header_texts(grid: Grid, r: int, two_rows: bool) -> list[str]:
-    top = [cell_text(v) for v in grid.rows[r]]
-    if not two_rows:
-        return top
-    below = [cell_text(v) for v in grid.value_row(r + 1)]
+def _header_texts(grid: Grid, r: int) -> list[str]:
+    return [cell_text(v) for v in grid.value_row(r)]
+
+
+def _join_header_rows(top: list[str], below: list[str]) -> list[str]:
+    """The texts of a header spanning two rows: a title cell merged over several columns
+    ("Kiểm tra" over "Số lượng | Ngày") lends its words to each column under it."""
     width = max(len(top), len(below))
-    top += [""] * (width - len(top))
-    below += [""] * (width - len(below))
+    top = top + [""] * (width - len(top))
+    below = below + [""] * (width - len(below))
     merged, carry = [], ""
     for t, b in zip(top, below, strict=True):
         carry = t or (carry if b else "")
@@ -156,11 +158,15 @@ def find_header_row(grid: Grid, start: int = 0, period: str | None = None) -> Ta
         if not _looks_like_header(grid, r):
             continue
         two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
+        # The texts of this row alone, and joined with the next when that looks like a header.
+        headers = {False: _header_texts(grid, r)}
+        if two_ok:
+            below_texts = _header_texts(grid, r + 1)
+            headers[True] = _join_header_rows(headers[False], below_texts)
         best, best_rank = None, None
         for kind in REQUIRED:
-            below = map_columns(kind, _header_texts(grid, r + 1, False)) if two_ok else {}
-            for two in (False, True) if two_ok else (False,):
-                texts = _header_texts(grid, r, two)
+            below = map_columns(kind, below_texts) if two_ok else {}
+            for two, texts in headers.items():
                 cols = map_columns(kind, texts)
                 named = len(cols)
                 if two and named <= len(below):

@@ -20,6 +20,7 @@ _NUMBERING = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^0-9a-z%]+")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 
 def clean_text(value: object) -> str:
@@ -49,9 +50,10 @@ def cell_text(value: object) -> str:
     >>> cell_text(" Tháng  1 "), cell_text(12)
     ('Tháng 1', '')
     """
-    return clean_text(value) if isinstance(value, str) else ""
+    return _clean_str(value) if isinstance(value, str) else ""
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text; title lines recur in every file
 def fold_plain(text: str) -> str:
     """Lower case without diacritics, punctuation and digits kept (for dates and places).
 
@@ -67,6 +69,8 @@ def strip_diacritics(text: str) -> str:
     >>> strip_diacritics("Đảng bộ xã Tân Phú")
     'Dang bo xa Tan Phu'
     """
+    if text.isascii():  # nothing to strip; most keys are plain by now
+        return text
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -90,13 +94,14 @@ def strip_numbering(text: str) -> str:
 
 
 @cache
-def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _abbreviations() -> tuple[tuple[str, re.Pattern[str], str], ...]:
     with open(TABLES_DIR / "abbreviations.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     # Longer abbreviations first so "sl dv" wins over "sl".
     rows.sort(key=lambda r: -len(r["abbreviation"]))
     return tuple(
-        (re.compile(rf"(?<![0-9a-z]){re.escape(r['abbreviation'])}(?![0-9a-z])"), r["expansion"])
+        (r["abbreviation"],
+         re.compile(rf"(?<![0-9a-z]){re.escape(r['abbreviation'])}(?![0-9a-z])"), r["expansion"])
         for r in rows
     )
 
@@ -107,8 +112,9 @@ def expand_abbreviations(key: str) -> str:
     >>> expand_abbreviations("ts dv")
     'tong so dang vien'
     """
-    for pattern, expansion in _abbreviations():
-        key = pattern.sub(expansion, key)
+    for abbreviation, pattern, expansion in _abbreviations():
+        if abbreviation in key:  # the pattern cannot match otherwise; a substring test is cheap
+            key = pattern.sub(expansion, key)
     return key
 
 
@@ -137,7 +143,7 @@ def _fold_str(value: str, numbering: bool) -> str:
     text = strip_diacritics(text).lower().replace("đ", "d")
     text = text.replace("đ/c", "dong chi").replace("d/c", "dong chi")
     text = _NON_WORD.sub(" ", text).strip()
-    text = re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
+    text = _LEADING_ZEROS.sub("", text)
     return _SPACE.sub(" ", expand_abbreviations(text)).strip()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lib03 import vocab
@@ -49,7 +50,7 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
             elif beside := _date_right_of(report, t, period):
                 dated.append((-1, beside[0], t.sheet, cell_address(t.row, beside[1])))
             continue
-        if any(has_words(key, w) for w in vocab.words("other_date")):
+        if _names_other_date(key):
             continue
         if _PLACE_DATE.match(fold_plain(t.text)):
             if found := find_date_in_text(t.text):
@@ -63,6 +64,12 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
         report.problems.append(Problem("report_date_unparseable", undated.sheet,
                                        cell_address(undated.row, undated.col),
                                        raw=undated.text))
+
+
+@lru_cache(maxsize=65536)
+def _names_other_date(key: str) -> bool:
+    # Cached: a pure function of the folded text, asked of every title line of every file.
+    return any(has_words(key, w) for w in vocab.words("other_date"))
 
 
 def _date_right_of(report: RawReport, t: TitleText,
