@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import python_calamine as pc
 
@@ -212,7 +214,21 @@ def decode_legacy_text(book: Book, data: bytes) -> None:
 
 
 def _upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
-    """(sheet, (row, col)) of the TCVN3 cells set in an upper-case font; one workbook load."""
+    """(sheet, (row, col)) of the TCVN3 cells set in an upper-case font.
+
+    The fonts are read straight from the styles and sheet XML (a few ms, where loading the
+    workbook in openpyxl took ~20); a workbook whose XML strays from what Excel writes is read
+    through openpyxl as before, so both ways always agree.
+    """
+    try:
+        return _read_upper_font_cells(data, pending)
+    except Exception as exc:  # anything unusual: openpyxl decides, as it always did
+        log.debug("đọc phông chữ qua openpyxl: %r", exc)
+        return _upper_font_cells_openpyxl(data, pending)
+
+
+def _upper_font_cells_openpyxl(data: bytes, pending: dict[str, list[tuple[int, int]]]):
+    """`_upper_font_cells` through openpyxl; one workbook load."""
     try:
         import openpyxl
 
@@ -230,3 +246,121 @@ def _upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
     except Exception as exc:  # fonts only improve display; never fail a file for them
         log.debug("không đọc được phông chữ: %s", exc)
         return []
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+
+
+class _UnusualXml(Exception):
+    """The workbook's XML is not shaped as Excel writes it: openpyxl reads its fonts."""
+
+
+def _read_upper_font_cells(data: bytes, pending: dict[str, list[tuple[int, int]]]):
+    """`_upper_font_cells` from the XML, raising where openpyxl might read it differently."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    if b'PartName="/xl/workbook.xml"' not in zf.read("[Content_Types].xml"):
+        raise _UnusualXml("workbook part")
+    xf_fonts = _xf_font_names(ElementTree.fromstring(zf.read("xl/styles.xml")))
+    members = _sheet_members(zf)
+    found = []
+    for sheet, cells in pending.items():
+        wanted = set(cells)
+        last_row = max(r for r, _ in cells) + 1
+        for pos, font in _cell_fonts(zf.read(members[sheet]), last_row, xf_fonts):
+            if pos in wanted and legacy.is_upper_font(font):
+                found.append((sheet, pos))
+    return found
+
+
+def _xf_font_names(styles: ElementTree.Element) -> list[str | None]:
+    """The font name of each cell format (the `s` of a cell) of xl/styles.xml."""
+    fonts, xfs = styles.find(f"{_MAIN}fonts"), styles.find(f"{_MAIN}cellXfs")
+    if styles.tag != f"{_MAIN}styleSheet" or fonts is None or xfs is None or not len(xfs):
+        raise _UnusualXml("styles")  # openpyxl then keeps its default styles
+    names = []
+    for font in fonts:
+        name = font.findall(f"{_MAIN}name")
+        if font.tag != f"{_MAIN}font" or len(name) > 1:
+            raise _UnusualXml("font")
+        names.append(name[0].get("val") if name else None)
+    found = []
+    for xf in xfs:
+        font_id = int(xf.get("fontId", "0"))
+        if xf.tag != f"{_MAIN}xf" or not 0 <= font_id < len(names):
+            raise _UnusualXml("cell format")
+        found.append(names[font_id])
+    return found
+
+
+def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the zip, through xl/_rels/workbook.xml.rels."""
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r for r in rels if r.tag == _RELATIONSHIP}
+    sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{_MAIN}sheets")
+    members: dict[str, str] = {}
+    for sheet in sheets if sheets is not None else ():
+        name, rel = sheet.get("name"), targets.get(sheet.get(_REL_ID))
+        if (name in members or rel is None or rel.get("TargetMode") == "External"
+                or "worksheet" not in rel.get("Type", "")):
+            raise _UnusualXml("sheet list")
+        target = rel.get("Target", "")
+        members[name] = (target[1:] if target.startswith("/")
+                         else posixpath.normpath(posixpath.join("xl", target)))
+    return members
+
+
+def _cell_fonts(xml: bytes, last_row: int, xf_fonts: list[str | None]):
+    """((row, col), font name) of each cell of a sheet down to `last_row` (Excel numbering),
+    as openpyxl's read-only sheet gives them: cells right of the sheet's declared dimension
+    are left out. Rows and cells must carry their address and come in order."""
+    max_col = None
+    path: list[str] = []  # the tags open around the current element
+    prev_row = 0
+    for event, el in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        if event == "end":
+            path.pop()
+            if el.tag == f"{_MAIN}row":
+                el.clear()
+            continue
+        parent = path[-1] if path else None
+        path.append(el.tag)
+        if parent is None and el.tag != f"{_MAIN}worksheet":
+            raise _UnusualXml("root")
+        if el.tag == f"{_MAIN}dimension":
+            if max_col is not None or prev_row:
+                raise _UnusualXml("dimension")  # openpyxl heeds only one, before the rows
+            first, _, last = el.get("ref", "").partition(":")
+            max_col = _column_of_ref(last or first)
+        elif el.tag == f"{_MAIN}row":
+            row = int(el.get("r", "0"))
+            if parent != f"{_MAIN}sheetData" or row <= prev_row:
+                raise _UnusualXml("row")
+            if row > last_row:
+                return
+            prev_row, prev_col = row, 0
+        elif parent == f"{_MAIN}row":
+            m = _CELL_REF.fullmatch(el.get("r", ""))
+            col = _column_of_ref(el.get("r", ""))
+            style = int(el.get("s", "0"))
+            if (el.tag != f"{_MAIN}c" or int(m[2]) != prev_row or col <= prev_col
+                    or not 0 <= style < len(xf_fonts)):
+                raise _UnusualXml("cell")
+            prev_col = col
+            if max_col is None or col <= max_col:
+                yield (prev_row - 1, col - 1), xf_fonts[style]
+        elif el.tag in (f"{_MAIN}row", f"{_MAIN}c"):
+            raise _UnusualXml("cell outside a row")
+
+
+def _column_of_ref(ref: str) -> int:
+    """The 1-based column of an A1 reference ("F20" → 6); raises on anything else."""
+    m = _CELL_REF.fullmatch(ref)
+    if not m:
+        raise _UnusualXml(f"reference {ref!r}")
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return col
