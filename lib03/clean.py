@@ -37,7 +37,13 @@ class RawCell:
 
     @property
     def address(self) -> str:
-        return cell_address(self.row, self.col)
+        return _address(self.row, self.col)
+
+
+@lru_cache(maxsize=65536)
+def _address(r: int, c: int) -> str:
+    # Cached: a pure function of the position; a template puts its figures in the same cells.
+    return cell_address(r, c)
 
 
 @dataclass
@@ -216,6 +222,15 @@ def _cell(grid: Grid, r: int, c: int | None) -> RawCell | None:
     return RawCell(grid.value(r, c), grid.name, r, c, (r, c) in grid.formula_cells)
 
 
+def _row_cells(grid: Grid, r: int, cols: dict[str, int],
+               keys: tuple[str, ...]) -> dict[str, RawCell]:
+    """The cells of row r under each of `keys` the table has a column for, in that order."""
+    row = grid.value_row(r)
+    return {k: RawCell(row[c] if c < len(row) else None, grid.name, r, c,
+                       (r, c) in grid.formula_cells)
+            for k in keys if (c := cols.get(k)) is not None}
+
+
 def _is_number(value: object) -> bool:
     """A figure: a number, or text that reads as a count ("25 đ/c"); not a mark or a date."""
     if isinstance(value, (bool, dt.date)):
@@ -328,8 +343,7 @@ def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
                 after_gap: bool) -> bool | None:
     key_col = "month" if table.kind == "monthly" else "cell_name"
     key_raw = grid.value(r, table.columns[key_col])
-    cells = {k: _cell(grid, r, table.columns.get(k)) for k in ROW_KEYS[table.kind]}
-    cells = {k: v for k, v in cells.items() if v is not None}
+    cells = _row_cells(grid, r, table.columns, ROW_KEYS[table.kind])
     data_present = any(
         c.formula or _is_data_value(c.value) for k, c in cells.items() if k != key_col
     )

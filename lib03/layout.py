@@ -157,27 +157,27 @@ def find_header_row(grid: Grid, start: int = 0, period: str | None = None) -> Ta
     for r in range(start, len(grid.rows)):
         if not _looks_like_header(grid, r):
             continue
-        two_ok = r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1)
-        # The texts of this row alone, and joined with the next when that looks like a header.
-        headers = {False: _header_texts(grid, r)}
-        if two_ok:
-            below_texts = _header_texts(grid, r + 1)
-            headers[True] = _join_header_rows(headers[False], below_texts)
+        # The texts of this row alone, and joined with the next when that looks like a header;
+        # each read once for all table kinds.
+        headers = [(False, _header_texts(grid, r))]
+        if r + 1 < len(grid.rows) and _looks_like_header(grid, r + 1):
+            below = tuple(_header_texts(grid, r + 1))
+            headers.append((True, _join_header_rows(headers[0][1], list(below))))
+        variants = [(two, texts, tuple(texts), sum(bool(t) for t in texts))
+                    for two, texts in headers]
         best, best_rank = None, None
         for kind in REQUIRED:
-            below = map_columns(kind, below_texts) if two_ok else {}
-            for two, texts in headers.items():
-                cols = map_columns(kind, texts)
-                named = len(cols)
-                if two and named <= len(below):
+            for two, texts, key, filled in variants:
+                named = len(_map_columns(kind, key))
+                if two and named <= len(_map_columns(kind, below)):
                     continue  # the row below is the header by itself; this row is a title
+                cols = dict(_map_columns(kind, key))  # a copy: inferred columns are added
                 if kind == "summary" and "label" in cols:
                     _settle_label_column(grid, r + two, cols)
                     if "value" not in cols:
                         inferred = _infer_value_column(grid, r + two, cols)
                         if inferred is not None:
                             cols["value"] = inferred
-                filled = sum(bool(t) for t in texts)
                 # A value column named by its header beats one inferred from the data.
                 rank = (named >= len(cols), named)
                 if (_satisfies(kind, cols) and 2 * named >= filled

@@ -168,6 +168,7 @@ def _caps(text: str) -> int:
     return len(letters) if letters.isupper() else 0
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its arguments; legacy labels recur
 def _convert(text: str, encoding: str) -> str:
     if encoding == "tcvn3":
         # Toned capitals share the lower-case codes, so "B¸O" decodes as "BáO": a word whose
@@ -207,6 +208,7 @@ def detect_encoding(text: str) -> str | None:
     return best if scores[best][0] > base else None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the text, asked of every non-ASCII cell
 def could_be_legacy(text: str) -> bool:
     """True when a cell holds characters a legacy byte shows as and nothing only Unicode
     Vietnamese has, so it may be legacy text that happens to read as valid Unicode

@@ -32,7 +32,6 @@ from lib03.parse import (
     period_months,
 )
 from lib03.quality import Problem
-from lib03.read import cell_address
 from lib03.text import clean_text
 
 _OPS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le,
@@ -64,6 +63,12 @@ def rules() -> tuple[Rule, ...]:
     """The consistency rules of tables/rules.csv."""
     with open(TABLES_DIR / "rules.csv", encoding="utf-8") as fh:
         return tuple(Rule(**row) for row in csv.DictReader(fh))
+
+
+@cache
+def _rules_of(table: str) -> tuple[Rule, ...]:
+    # Each record is checked against its own table's rules only; the rules never change.
+    return tuple(rule for rule in rules() if rule.table == table)
 
 
 def _number(value: object) -> int | float | None:
@@ -105,9 +110,7 @@ def check_rules(table: str, values: dict[str, object], cells: dict[str, str],
     []
     """
     found = []
-    for rule in rules():
-        if rule.table != table:
-            continue
+    for rule in _rules_of(table):
         left, right = _number(values.get(rule.left)), _number(values.get(rule.right))
         if left is None or right is None or not _OPS[rule.op](left, right):
             continue
@@ -123,7 +126,7 @@ def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
     present = [cells[k] for k in keys if k in cells]
     first = min(present, key=lambda c: c.col)
     last = max(present, key=lambda c: c.col)
-    return f"{first.sheet}!{cell_address(first.row, first.col)}:{cell_address(last.row, last.col)}"
+    return f"{first.sheet}!{first.address}:{last.address}"
 
 
 def _missing_columns(raw: RawReport, kind: str) -> list[Problem]:

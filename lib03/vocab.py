@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -119,6 +119,13 @@ def match_indicator(label: object) -> LabelMatch:
     key = fold_key(label)
     if not key:
         return LabelMatch(None, "none")
+    return _match_by_words(key) or _fuzzy(key)
+
+
+@lru_cache(maxsize=65536)
+def _match_by_words(key: str) -> LabelMatch | None:
+    # Cached: a pure function of the key and the tables (LabelMatch is frozen); the same labels
+    # stand in every summary. The fuzzy step reads the settings, so it is not cached.
     exact = _variant_keys().get(key)
     if exact:
         return LabelMatch(exact, "exact")
@@ -127,7 +134,7 @@ def match_indicator(label: object) -> LabelMatch:
         return LabelMatch(fitting[0], "rule")
     if len(fitting) > 1:
         return LabelMatch(None, "ambiguous", tuple(indicator_labels()[i] for i in fitting))
-    return _fuzzy(key)
+    return None
 
 
 def _fuzzy(key: str) -> LabelMatch:
