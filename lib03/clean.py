@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lib03 import vocab
 from lib03.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
@@ -164,13 +164,11 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
     for r, row in enumerate(grid.rows):
         if r in used:
             continue
-        filled = False
-        for c, v in enumerate(row):
-            if formulas and (r, c) in formulas:
-                report.problems.append(Problem("formula_no_value", grid.name, cell_address(r, c)))
-            if is_blank(v):
-                continue
-            filled = True
+        if formulas:
+            report.problems += [Problem("formula_no_value", grid.name, cell_address(r, c))
+                                for c in range(len(row)) if (r, c) in formulas]
+        filled = _filled_cells(row)
+        for c, v in filled:
             report.outside[(grid.name, r, c)] = v
             if isinstance(v, str):
                 for line in v.splitlines():
@@ -191,6 +189,12 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
         report.problems.append(
             Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
         )
+
+
+def _filled_cells(row: list[object]) -> list[tuple[int, object]]:
+    """(column, value) of the cells that are not is_blank (inlined: asked of every cell)."""
+    return [(c, v) for c, v in enumerate(row)
+            if v is not None and (not isinstance(v, str) or v.strip())]
 
 
 def _is_blank_row(row: list[object]) -> bool:
@@ -247,12 +251,18 @@ def _is_numbering(values: list[object]) -> bool:
     return len(nums) > 1 and nums == list(range(1, len(nums) + 1))
 
 
+@cache
+def _skipped_columns(kind: str) -> frozenset[str]:
+    # The columns.csv terms of kind "ignore"; the table never changes while lib03 runs.
+    return frozenset(t.id for t in vocab.columns(kind) if t.kind == "ignore")
+
+
 def _unread_columns(grid: Grid, table: Table) -> list[Problem]:
     """A column of the table that no role reads yet holds numbers ("Trong đó: nữ", a column
     with no header): said once per column, so no typed figure goes unmentioned. Columns the
     template knows to skip (Tỷ lệ %, Kế hoạch, ĐVT) are derived or other periods' figures."""
     known = set(table.columns.values())
-    skipped = {t.id for t in vocab.columns(table.kind) if t.kind == "ignore"}
+    skipped = _skipped_columns(table.kind)
     width = max((len(grid.value_row(r)) for r in table.rows), default=0)
     found = []
     for c in range(width):
@@ -280,7 +290,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
         if r <= table.header_row + 2 and not table.rows and is_column_number_row(row):
             used.add(r)
             continue
-        if "stt" in cols and all(is_blank(v) for c, v in enumerate(row) if c != cols["stt"]):
+        if "stt" in cols and all(c == cols["stt"] for c, _ in _filled_cells(row)):
             used.add(r)  # a numbered row left empty: nothing to read, nothing lost
             continue
         if table.kind == "summary":

@@ -94,6 +94,13 @@ def strip_numbering(text: str) -> str:
 
 
 @cache
+def _any_abbreviation() -> re.Pattern[str]:
+    # One search tells most keys hold no abbreviation at all, before each is tried in turn.
+    words = "|".join(re.escape(abbreviation) for abbreviation, _, _ in _abbreviations())
+    return re.compile(rf"(?<![0-9a-z])(?:{words})(?![0-9a-z])")
+
+
+@cache
 def _abbreviations() -> tuple[tuple[str, re.Pattern[str], str], ...]:
     with open(TABLES_DIR / "abbreviations.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -112,6 +119,8 @@ def expand_abbreviations(key: str) -> str:
     >>> expand_abbreviations("ts dv")
     'tong so dang vien'
     """
+    if not _any_abbreviation().search(key):
+        return key
     for abbreviation, pattern, expansion in _abbreviations():
         if abbreviation in key:  # the pattern cannot match otherwise; a substring test is cheap
             key = pattern.sub(expansion, key)

@@ -30,10 +30,11 @@ class Term:
     none_of: tuple[str, ...]
 
     def fits(self, key: str) -> bool:
+        padded = f" {key} "  # has_words, with the key padded once for all the rule's words
         return (
-            all(has_words(key, w) for w in self.all_of)
-            and (not self.any_of or any(has_words(key, w) for w in self.any_of))
-            and not any(has_words(key, w) for w in self.none_of)
+            all(f" {w} " in padded for w in self.all_of)
+            and (not self.any_of or any(f" {w} " in padded for w in self.any_of))
+            and not any(f" {w} " in padded for w in self.none_of)
         )
 
 
