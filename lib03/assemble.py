@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from lib03.quality import LOG_COLUMNS, Problem, severity_of, word_problem
-from lib03.tables import COLUMNS, csv_line, render_rows
+from lib03.tables import COLUMNS, header_csv, render_rows
 
 DATA_TABLES = ("indicators", "monthly", "inspections")
 
@@ -79,20 +79,15 @@ def pack_result(result) -> Packed:
             raise ValueError(f"{source}: dòng của đơn vị khác trong bảng {name}")
         if name == "monthly":
             rows = sorted(rows, key=_month_key)
-        lines[name] = "".join(render_rows(rows, COLUMNS[name])).encode("utf-8")
+        lines[name] = render_rows(rows, COLUMNS[name])
     # The file's own row of submissions.csv; a duplicate's changed status is rendered anew.
-    lines["submission"] = "".join(render_rows([result.submission],
-                                              COLUMNS["submissions"])).encode("utf-8")
+    lines["submission"] = render_rows([result.submission], COLUMNS["submissions"])
     logged = [word_problem(p, period, source) for p in result.problems]
-    lines["log"] = "".join(render_rows(logged, LOG_COLUMNS)).encode("utf-8")
+    lines["log"] = render_rows(logged, LOG_COLUMNS)
     severities: dict[str, int] = {}
     for row in logged:
         severities[row["severity"]] = severities.get(row["severity"], 0) + 1
     return Packed(result.submission, result.doubtful, severities, lines)
-
-
-def _header(columns: list[str]) -> bytes:
-    return ("\ufeff" + csv_line(columns)).encode("utf-8")
 
 
 def assemble_tables(units_csv: bytes, results: list[Packed],
@@ -104,27 +99,27 @@ def assemble_tables(units_csv: bytes, results: list[Packed],
                 key=lambda r: (r.submission["period"], r.submission["unit_code"]))
     tables: dict[str, bytes | Callable[[BinaryIO], None]] = {
         "units": units_csv,
-        "submissions": _header(COLUMNS["submissions"]) + b"".join(
-            "".join(render_rows([r.row], COLUMNS["submissions"])).encode("utf-8")
+        "submissions": header_csv(COLUMNS["submissions"]) + b"".join(
+            render_rows([r.row], COLUMNS["submissions"])
             if r.outcome else r.lines["submission"] for r in results),
     }
 
     def data_table(name: str) -> Callable[[BinaryIO], None]:
         def write(fh: BinaryIO) -> None:
-            fh.write(_header(COLUMNS[name]))
+            fh.write(header_csv(COLUMNS[name]))
             for r in ok:
                 fh.write(r.lines[name])
         return write
 
     def quality_log(fh: BinaryIO) -> None:
-        fh.write(_header(LOG_COLUMNS))
-        fh.write("".join(render_rows(notes, LOG_COLUMNS)).encode("utf-8"))
+        fh.write(header_csv(LOG_COLUMNS))
+        fh.write(render_rows(notes, LOG_COLUMNS))
         for r in results:
             fh.write(r.lines["log"])
             if r.problems:
-                fh.write("".join(render_rows(
+                fh.write(render_rows(
                     [word_problem(p, r.submission["period"], r.submission["source_file"])
-                     for p in r.problems], LOG_COLUMNS)).encode("utf-8"))
+                     for p in r.problems], LOG_COLUMNS))
 
     for name in DATA_TABLES:
         tables[name] = data_table(name)

@@ -323,5 +323,12 @@ def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> U
 def match_cells(names: list[object], children: list[Mapping]) -> list[UnitMatch]:
     """Match hand-typed subordinate-cell names to the registry children of one Đảng bộ (their
     registry rows)."""
-    candidates = {c["unit_code"]: c["unit_name"] for c in children}
-    return [match_name(n, candidates, cell_key) for n in names]
+    items = tuple((c["unit_code"], c["unit_name"]) for c in children)
+    candidates, index = dict(items), _cells_index(items)
+    return [match_name(n, candidates, cell_key, index=index) for n in names]
+
+
+@lru_cache(maxsize=4096)
+def _cells_index(items: tuple[tuple[str, str], ...]) -> _Index:
+    # A Đảng bộ's cells are matched for each of its reports: indexed once per set of cells.
+    return index_names(dict(items), cell_key)

@@ -53,6 +53,8 @@ def format_value(value: object) -> str:
     >>> format_value("=1+1"), format_value("-"), format_value(-3)
     ("'=1+1", "'-", '-3')
     """
+    if type(value) is str:  # most cells: checked first, as this runs for every value
+        return "'" + value if value.startswith(FORMULA_START) else value
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, bool):
@@ -78,7 +80,7 @@ def format_value(value: object) -> str:
 def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     """Render a table as UTF-8-with-BOM CSV bytes, columns in the contract's order."""
     cols = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    return join_csv(columns, [csv_line(row) for row in zip(*cols, strict=True)])
+    return header_csv(columns) + _csv_bytes(zip(*cols, strict=True))
 
 
 def csv_line(values) -> str:
@@ -92,14 +94,26 @@ def csv_line(values) -> str:
     return buf.getvalue()
 
 
-def render_rows(rows: list[dict], columns: list[str]) -> list[str]:
-    """CSV lines of row dicts, columns in the contract's order (a missing key is empty)."""
-    return [csv_line([row.get(c) for c in columns]) for row in rows]
+def render_rows(rows: list[dict], columns: list[str]) -> bytes:
+    """CSV lines of row dicts as UTF-8 bytes, columns in the contract's order (a missing key
+    is empty).
+
+    >>> render_rows([{"a": 1.0, "b": "x,y"}, {"b": "=2"}], ["a", "b"]).decode()
+    '1,"x,y"\n,\'=2\n'
+    """
+    return _csv_bytes([row.get(c) for c in columns] for row in rows)
 
 
-def join_csv(columns: list[str], lines) -> bytes:
-    """A whole CSV file from its header and already rendered lines."""
-    return ("\ufeff" + csv_line(columns) + "".join(lines)).encode("utf-8")
+def _csv_bytes(rows) -> bytes:
+    # One writer for all the rows: a writer and a buffer per line cost more than the values.
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([format_value(v) for v in row] for row in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def header_csv(columns: list[str]) -> bytes:
+    """The first line of one of our CSV files: the byte-order mark and the column names."""
+    return ("\ufeff" + csv_line(columns)).encode("utf-8")
 
 
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
