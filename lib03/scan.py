@@ -162,9 +162,11 @@ def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
     """Per sheet name: the cells holding a formula but no saved value (files written by
     scripts), and the furthest cell holding something, so a huge sheet is refused before it is
     loaded. `parts` are members already read whole (by `check_xml_parts`)."""
+    parts = parts or {}
     try:
-        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        wb_xml, rels = (
+            (parts.get(name) or zf.read(name)).decode("utf-8", "replace")
+            for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"))
     except KeyError:
         return {}
     targets = dict(re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
@@ -185,9 +187,9 @@ def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
         except KeyError:
             continue
     try:
-        return _scan_sheets(zf, members, max_rows, parts or {}, fast=True)
+        return _scan_sheets(zf, members, max_rows, parts, fast=True)
     except _Inconclusive:
-        return _scan_sheets(zf, members, max_rows, parts or {}, fast=False)
+        return _scan_sheets(zf, members, max_rows, parts, fast=False)
 
 
 class _Inconclusive(Exception):
@@ -243,16 +245,20 @@ def _bound_sheet_xml(data: bytes) -> SheetScan | None:
     """
     if _FORMULA_TAG.search(data) or _PREFIXED_CELL_TAG.search(data):
         return None
-    cells, letters, rows = 0, set(), set()
-    # A province's registry holds 200,000 cells: matches are taken one at a time rather
-    # than as a list of tuples that would briefly cost more than the part itself.
-    found = _CELL_TAG_WITH_REF.findall(data) if len(data) < _MB else (
-        m.groups() for m in _CELL_TAG_WITH_REF.finditer(data))
-    for col, row in found:
-        cells += 1
-        letters.add(col)
-        rows.add(row)
-    if cells != sum(1 for _ in _CELL_TAG.finditer(data)):
+    if len(data) < _MB:
+        found = _CELL_TAG_WITH_REF.findall(data)
+        cells, letters, rows = len(found), {c for c, _ in found}, {r for _, r in found}
+        tags = len(_CELL_TAG.findall(data))
+    else:
+        # A province's registry holds 200,000 cells: matches are taken one at a time rather
+        # than as lists that would briefly cost more than the part itself.
+        cells, letters, rows = 0, set(), set()
+        for m in _CELL_TAG_WITH_REF.finditer(data):
+            cells += 1
+            letters.add(m[1])
+            rows.add(m[2])
+        tags = sum(1 for _ in _CELL_TAG.finditer(data))
+    if cells != tags:
         return None
     return SheetScan(max_row=max((int(r) for r in rows), default=0),
                      max_col=max((_ref_col(c.decode()) for c in letters), default=0))
