@@ -199,9 +199,10 @@ def match_column(table: str, header: object) -> str | None:
     return _column_of(table, fold_key(header, numbering=False))
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _column_of(table: str, key: str) -> str | None:
-    # Headers repeat across thousands of files: each folded text is judged once.
+    # Headers repeat across thousands of files: each folded text is judged once. Bounded,
+    # as title lines (unit names, dates) are asked too and are different in every file.
     if not key:
         return None
     for term in columns(table):
