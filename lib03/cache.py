@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
+import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -131,6 +133,45 @@ class FileCache:
             if other not in (self.path, self.manifest) and other.name.startswith(
                     ("clean-", "run-")):
                 other.unlink(missing_ok=True)
+
+
+class KnownHashes:
+    """The sha256 of each input as last computed, trusted while the file's size, times, inode
+    and device are unchanged, as git trusts its index: a rerun need not read 10,000 files to
+    learn that none changed. Kept in `.cache/hashes.json` beside the results."""
+
+    # A file changed again within the same tick of the file-system clock would keep its
+    # times: a file is only remembered once it has stood still this long.
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / CACHE_DIR / "hashes.json" if folder else None
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        self.now = time.time_ns()
+        if self.path:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self.old = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                pass  # missing or damaged: every file is hashed, as on a first run
+
+    def sha256(self, path: Path, st: os.stat_result) -> str:
+        name = os.fsdecode(path)
+        sign = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        known = self.old.get(name)
+        if isinstance(known, list) and known[:5] == sign and len(known) == 6:
+            digest = known[5]
+        else:
+            with open(path, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        if self.now - max(st.st_mtime_ns, st.st_ctime_ns) > self.SETTLED_NS:
+            self.new[name] = [*sign, digest]
+        return digest
+
+    def save(self) -> None:
+        if self.path and self.new != self.old:
+            write_atomic(self.path, json.dumps(self.new, sort_keys=True).encode("utf-8"))
 
 
 def run_key(keys: list[str | None], notes: list[dict]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lib03.assemble import Packed, assemble_tables, count_severities
-from lib03.cache import FileCache, file_key, fingerprint, run_key
+from lib03.cache import FileCache, KnownHashes, file_key, fingerprint, run_key
 from lib03.clean import extract_report
 from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, load_settings
 from lib03.errors import RawFolderError, WorkbookError, os_reason
@@ -301,7 +301,8 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     settings = settings or load_settings()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     inputs, listing_notes = list_inputs(raw_dir)
-    keys = file_keys(inputs, settings)
+    hashes = KnownHashes(out_dir if cache else None)
+    keys = file_keys(inputs, settings, hashes)
     registry_path = raw_dir / REGISTRY_FILE_NAME
     store = key = None
     if cache and registry_path.is_file():
@@ -315,6 +316,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
             # Nothing changed since the last run and its tables are intact: nothing to do.
             if (last := store.unchanged_run(key, out_dir)) is not None:
                 remove_stale_temporaries(out_dir)  # what a killed identical rerun left
+                hashes.save()
                 return RunSummary(**last, out_dir=out_dir)
     parsed = store.registry() if store else None
     if parsed is None:
@@ -339,6 +341,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     )
     if store:
         store.save(key, digests, counts)
+        hashes.save()
     return RunSummary(**counts, out_dir=out_dir)
 
 
@@ -347,15 +350,17 @@ def wants_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings) -> list[str | None]:
+def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings,
+              hashes: KnownHashes | None = None) -> list[str | None]:
     """Each input's cache key (its content's sha256, period and path); None for a file that
     cannot or must not be read (too large, unreadable): those are never cached."""
+    hashes = hashes or KnownHashes(None)
     keys: list[str | None] = []
     for period, path, rel in inputs:
         try:
-            check_file_size(path.stat().st_size, settings.max_file_mb)
-            with open(path, "rb") as fh:
-                keys.append(file_key(period, rel, hashlib.file_digest(fh, "sha256").hexdigest()))
+            st = path.stat()
+            check_file_size(st.st_size, settings.max_file_mb)
+            keys.append(file_key(period, rel, hashes.sha256(path, st)))
         except (WorkbookError, OSError):
             keys.append(None)
     return keys

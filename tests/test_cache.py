@@ -1,5 +1,6 @@
 """The per-file cache: a rerun reads only what changed, and never changes a byte of output."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -108,3 +109,53 @@ def test_nothing_changed_rewrites_nothing_but_a_damaged_table_is_restored(tmp_pa
     run_clean(raw, out, progress=False)
     assert _tables(out) == _fresh(raw, tmp_path / "fresh")
     assert not list(out.glob(".*.tmp"))
+
+
+def _digests(monkeypatch, raw: Path) -> list[str]:
+    """Record which raw files are hashed (not known from the last run)."""
+    import lib03.cache as cache
+
+    hashed: list[str] = []
+    real = cache.hashlib.file_digest
+
+    def spy(fh, name):
+        if raw in Path(fh.name).parents:  # not the tables, hashed to check they are intact
+            hashed.append(Path(fh.name).name)
+        return real(fh, name)
+
+    monkeypatch.setattr(cache.hashlib, "file_digest", spy)
+    return hashed
+
+
+def test_a_settled_file_is_not_hashed_again_until_it_changes(tmp_path, monkeypatch):
+    from lib03.cache import KnownHashes
+
+    monkeypatch.setattr(KnownHashes, "SETTLED_NS", 0)  # files copied just now count as settled
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    hashed = _digests(monkeypatch, raw)
+    run_clean(raw, out, progress=False, workers=1)
+    assert hashed == []
+    # Same size, same modification time, other bytes: the inode's change time still moves.
+    target = raw / "2014-H1" / "DB07.xlsx"
+    other = (RAW_DIR / "2014-H1" / "DB13.xlsx").read_bytes()
+    before = target.stat()
+    data = (other + b"\0" * before.st_size)[:before.st_size]
+    target.write_bytes(data)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_mtime_ns == before.st_mtime_ns
+    seen = _cleaned_files(monkeypatch)
+    run_clean(raw, out, progress=False, workers=1)
+    assert hashed == ["DB07.xlsx"] and seen == ["2014-H1/DB07.xlsx"]
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh")
+
+
+def test_a_file_changed_just_now_is_not_remembered_and_a_damaged_memo_costs_nothing(tmp_path):
+    raw, out = _raw(tmp_path / "raw"), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    memo = out / CACHE_DIR / "hashes.json"
+    # Every file was copied within the last two seconds: none is trusted by its times yet.
+    assert not memo.exists() or memo.read_text() == "{}"
+    memo.write_text("[not json")
+    run_clean(raw, out, progress=False, workers=1)
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh")
