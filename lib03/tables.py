@@ -13,15 +13,17 @@ import hashlib
 import io
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, BinaryIO
 
 from lib03.quality import LOG_COLUMNS
 from lib03.registry import UNIT_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = {
     "units": UNIT_COLUMNS,
@@ -55,7 +57,7 @@ def format_value(value: object) -> str:
     """
     if type(value) is str:  # most cells: checked first, as this runs for every value
         return "'" + value if value.startswith(FORMULA_START) else value
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or _pandas_missing(value):
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -67,7 +69,7 @@ def format_value(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
+    if isinstance(value, dt.datetime):  # pandas' Timestamp is one too
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -75,6 +77,13 @@ def format_value(value: object) -> str:
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
+
+
+def _pandas_missing(value: object) -> bool:
+    # pandas' NA and NaT exist only once pandas is imported: cleaning from the cache never
+    # imports it (a third of a second of a rerun), so it is not imported here to ask.
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
 def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
@@ -197,6 +206,8 @@ def read_table(path: Path) -> pd.DataFrame:
     The apostrophe that kept a formula-looking text from running in Excel is taken off again,
     as Excel does with a typed one, so a unit named "+1" reads "+1" in the report.
     """
+    import pandas as pd
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for col in frame.columns:
         text = frame[col]
