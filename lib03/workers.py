@@ -11,8 +11,6 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tqdm import tqdm
-
 from lib03.config import Settings
 from lib03.registry import RegistryIndex
 
@@ -47,13 +45,24 @@ def _clean_one(item: tuple[str, Path, str]):
     return pack_result(clean_file(period, path, rel, _registry, _settings))
 
 
+class _NoBar:
+    def update(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def _progress_bar(total: int):
+    """Files done, files per second and time left, in Vietnamese."""
+    from tqdm import tqdm  # only for a terminal: a rerun in CI or a pipe skips its import
+
+    return tqdm(total=total, desc="Đọc tệp", mininterval=0.2, unit=" tệp",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} tệp "
+                           "[{elapsed}, còn khoảng {remaining}, {rate_fmt}]")
+
+
 def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                 settings: Settings, *, workers: int = 1, progress: bool = False) -> list:
     """`clean_file` for every input, in input order, in `workers` processes."""
-    # Files done, files per second and time left, in Vietnamese.
-    bar = tqdm(total=len(inputs), desc="Đọc tệp", disable=not progress, mininterval=0.2,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} tệp "
-                          "[{elapsed}, còn khoảng {remaining}, {rate_fmt}]", unit=" tệp")
+    bar = _progress_bar(len(inputs)) if progress else _NoBar()
     try:
         if workers <= 1 or len(inputs) < 2:
             _start(registry, settings)
