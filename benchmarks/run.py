@@ -405,8 +405,13 @@ def machine() -> dict:
     except RuntimeError:
         lib = "?"
     try:
-        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+        commit = subprocess.run(["git", "describe", "--always"], cwd=ROOT,
                                 capture_output=True, text=True).stdout.strip() or "?"
+        # Changes to anything but the figures this script writes make the run "dirty".
+        changed = subprocess.run(["git", "status", "--porcelain", "--", ".",
+                                  ":(exclude)BENCHMARKS.md"], cwd=ROOT, capture_output=True,
+                                 text=True).stdout.strip()
+        commit += "-dirty" if changed else ""
     except OSError:
         commit = "?"
     mem = "?"
