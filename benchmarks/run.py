@@ -287,28 +287,26 @@ def _children_of(root: int) -> set[int]:
     return found
 
 
-def _hwm_kb(pid: int) -> int | None:
+def _proc_kb(pid: int, part: str, field: str) -> int:
+    """A kB figure of /proc/<pid>/<part>; 0 once the process is gone."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(f"/proc/{pid}/{part}") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
-        return None
-    return None
+        return 0
+    return 0
+
+
+def _hwm_kb(pid: int) -> int:
+    return _proc_kb(pid, "status", "VmHWM:")
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size: each page shared by n processes counts 1/n to each, so the sum
     over processes at one instant is the memory the run really holds then."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        return 0
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 def measure_memory(meta: dict) -> dict:
