@@ -21,7 +21,7 @@ from lib03.config import (
     Settings,
 )
 from lib03.errors import Lib03Error, os_reason
-from lib03.parse import is_period_id
+from lib03.periods import is_period_id
 
 log = logging.getLogger("lib03")
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from lib03.parse import period_months
+from lib03.periods import period_months
 from lib03.sheetwrite import Sheet
 from lib03.text import strip_diacritics
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from lib03.config import TABLES_DIR
-from lib03.parse import is_period_id
+from lib03.periods import is_period_id
 
 MISSING = "–"  # an en dash: shown for every missing value, never 0 and never "nan"
 

@@ -12,7 +12,7 @@ import pandas as pd
 from lib03.config import Settings
 from lib03.formatting import flags, format_date, format_number, format_percent
 from lib03.metrics import share, unit_inputs
-from lib03.parse import period_bounds
+from lib03.periods import period_bounds
 
 
 def inspection_summary(tables: dict[str, pd.DataFrame], period: str,

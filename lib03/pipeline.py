@@ -23,7 +23,7 @@ from lib03.config import REGISTRY_FILE_NAME, SPREADSHEET_SUFFIXES, Settings, loa
 from lib03.errors import RawFolderError, WorkbookError, os_reason
 from lib03.known_layout import ID_SHEET, read_known_layout, template_identity
 from lib03.match import UnitMatch, match_report_unit
-from lib03.parse import period_bounds, period_of_folder
+from lib03.periods import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
 from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry

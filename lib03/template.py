@@ -29,7 +29,8 @@ from lib03.known_layout import (  # the layout the cleaner reads back: one defin
     TEMPLATE_VERSION,
 )
 from lib03.layout import ROW_KEYS
-from lib03.parse import is_blank, period_bounds, period_months
+from lib03.parse import is_blank
+from lib03.periods import period_bounds, period_months
 from lib03.registry import GRASSROOTS
 from lib03.sheetwrite import save_workbook
 from lib03.text import strip_diacritics

@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lib03 import vocab
-from lib03.parse import find_date_in_text, parse_date, parse_period
+from lib03.parse import find_date_in_text, parse_date
+from lib03.periods import parse_period
 from lib03.quality import Problem
 from lib03.read import cell_address
 from lib03.text import clean_text, fold_key, fold_plain, has_words

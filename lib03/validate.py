@@ -28,9 +28,8 @@ from lib03.parse import (
     parse_mark,
     parse_month,
     parse_yesno,
-    period_bounds,
-    period_months,
 )
+from lib03.periods import period_bounds, period_months
 from lib03.quality import Problem
 from lib03.text import clean_text
 

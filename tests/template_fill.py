@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from lib03.parse import period_months
+from lib03.periods import period_months
 from lib03.template import INSPECTION, MONTHLY, SUMMARY
 from lib03.vocab import indicator_labels
 

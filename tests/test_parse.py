@@ -11,17 +11,14 @@ from lib03.parse import (
     Parsed,
     find_date_in_text,
     is_blank,
-    is_period_id,
     parse_count,
     parse_date,
     parse_mark,
     parse_month,
     parse_percent,
-    parse_period,
     parse_yesno,
-    period_bounds,
-    period_months,
 )
+from lib03.periods import is_period_id, parse_period, period_bounds, period_months
 
 D = dt.date
 
