@@ -169,5 +169,5 @@ def statuses() -> dict[str, dict[str, str]]:
 
 @cache
 def flags() -> dict[str, dict[str, str]]:
-    """Weak-inspection flag → its short label and the reason sentence template."""
+    """Weak-inspection flag → its short label, the reason sentence template and the rule."""
     return {row.pop("flag"): row for row in _read("flags.csv")}

@@ -112,16 +112,11 @@ def method_section(settings: Settings) -> str:
 
 
 def _rule_text(code: str, settings: Settings) -> str:
-    return {
-        "no_activity": "không có chi bộ nào được đánh dấu kiểm tra hoặc giám sát trong bảng, "
-                       "và bảng tổng hợp không ghi cuộc kiểm tra, giám sát nào",
-        "low_coverage": f"tỷ lệ chi bộ trực thuộc được kiểm tra, giám sát dưới "
-                        f"{format_number(settings.coverage_min)} %",
-        "low_followup": f"tỷ lệ kiến nghị đã khắc phục dưới "
-                        f"{format_number(settings.followup_min)} % (khi có kiến nghị)",
-        "overdue_finding": f"còn kiến nghị chưa khắc phục hơn {settings.overdue_days} ngày sau "
-                           "ngày kiểm tra, tính đến ngày báo cáo",
-    }[code]
+    """The rule behind a flag (tables/flags.csv), with this run's thresholds."""
+    return flags()[code]["rule"].format(
+        coverage_min=format_number(settings.coverage_min),
+        followup_min=format_number(settings.followup_min),
+        overdue_days=settings.overdue_days)
 
 
 def index_page(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
