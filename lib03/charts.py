@@ -23,6 +23,7 @@ from lib03.charts_style import (
     ACCENT,
     ALERT,
     INK,
+    MAX_UNITS_SHOWN,
     MUTED,
     NO_DATA,
     WARN,
@@ -32,6 +33,7 @@ from lib03.charts_style import (
     count_axis,
     empty_message,
     label_size,
+    lowest_note,
     names_note,
     note_below,
     percent_axis,
@@ -120,9 +122,13 @@ def plot_unit_rates(unit_rates: pd.DataFrame, rate: str, district_value: float,
     known = rows[rows["value"].notna()].sort_values(["value", "short_name"],
                                                     ascending=[True, False])
     unknown = rows.loc[rows["value"].isna(), "short_name"].tolist()
+    title = [wrap(rate_labels().get(rate, rate), 80)]
+    if len(known) > MAX_UNITS_SHOWN:  # a province: the units to look at, not thousands of bars
+        title.append(lowest_note(MAX_UNITS_SHOWN, len(known)))
+        known = known.head(MAX_UNITS_SHOWN)
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title(wrap(rate_labels().get(rate, rate), 80), pad=24)
+        ax.set_title("\n".join(title), pad=24)
         n = len(known)
         if not n:
             empty_message(ax, "Chưa đơn vị nào tính được tỷ lệ này")
@@ -200,13 +206,21 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
     codes = unique(monthly["unit_code"])
     names = monthly.drop_duplicates("unit_code").set_index("unit_code")["short_name"]
     months = _months(monthly["month"])
+    title = [wrap(f"{monthly_rates[column].label}, theo tháng", 80)]
+    if len(codes) > MAX_UNITS_SHOWN:
+        # A province: the units with the lowest share over the half-year (a month without a
+        # figure counts as none), in the order of the data like a district's.
+        mean = share.reindex(index=codes, columns=months).fillna(0).mean(axis=1)
+        keep = set(mean.sort_values(kind="stable").index[:MAX_UNITS_SHOWN])
+        title.append(lowest_note(MAX_UNITS_SHOWN, len(codes)))
+        codes = [c for c in codes if c in keep]
     grid = share.reindex(index=codes, columns=months).to_numpy(dtype=float)
     # A month reported with no meeting is itself a finding: it reads "0 lượt", not "no figure".
     met = sums["cells_met"].unstack("month").reindex(index=codes, columns=months)
     no_meeting = (met == 0).to_numpy()
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title(wrap(f"{monthly_rates[column].label}, theo tháng", 80))
+        ax.set_title("\n".join(title))
         if not codes:
             empty_message(ax, "Chưa có số liệu sinh hoạt chi bộ theo tháng")
             return fig

@@ -33,6 +33,10 @@ INK, MUTED, GRID = "#263238", "#78909c", "#e0e0e0"
 ACCENT, ALERT, WARN, NO_DATA = "#1565c0", "#c62828", "#ef8f00", "#d9d9d9"
 _CREATOR = "lib03"
 _NOTE_NAMES = 20  # names a "cannot be computed" note lists before "… and N more"
+# A district has about 50 grassroots organisations; a province's thousands cannot be read as
+# one bar or row each on a slide, and cost minutes to draw. Past this, a per-unit chart shows
+# the units that need attention (the lowest) and says so; every unit is in the workbook.
+MAX_UNITS_SHOWN = 50
 
 _STYLE = {
     "figure.figsize": SLIDE_SIZE, "figure.facecolor": "white", "savefig.facecolor": "white",
@@ -167,6 +171,16 @@ def names_note(prefix: str, names: list[str]) -> str:
     shown = ", ".join(names[:_NOTE_NAMES])
     more = len(names) - _NOTE_NAMES
     return wrap(f"{prefix}: {shown}" + (f" và {more} đơn vị khác" if more > 0 else ""), 190)
+
+
+def lowest_note(shown: int, total: int) -> str:
+    """The title line of a per-unit chart that shows only its lowest units.
+
+    >>> lowest_note(50, 1234)
+    '50 đơn vị thấp nhất trong 1.234 (đủ các đơn vị: bang_tong_hop.xlsx)'
+    """
+    return (f"{shown} đơn vị thấp nhất trong {format_number(total)} "
+            "(đủ các đơn vị: bang_tong_hop.xlsx)")
 
 
 def note_below(ax: Axes, text: str, offset: float = -26) -> None:

@@ -168,14 +168,43 @@ def test_unit_rates_reads_vietnamese_and_notes_missing_units():
     assert names[-1].endswith("số 6")  # highest on top
 
 
-def test_sixty_units_fit_and_missing_ones_are_listed():
-    frame = unit_rates_frame(60, missing=(5, 41))
+def test_fifty_units_fit_and_missing_ones_are_listed():
+    frame = unit_rates_frame(52, missing=(5, 41))
     fig = charts.plot_unit_rates(frame, "dang_ky", 0.7)
-    shown = texts(fig)  # layout runs: no exception with 58 bars
-    assert len(fig.axes[0].patches) == 58
+    shown = texts(fig)  # layout runs: no exception with 50 bars
+    assert len(fig.axes[0].patches) == 50
+    assert fig.axes[0].get_title(loc="left") == rate_labels()["dang_ky"]
     note = next(t for t in shown if t.startswith("Không tính được")).replace("\n", " ")
     assert "số 6" in note and "số 42" in note
     assert "Chỉ tiêu" not in " ".join(shown)  # no target given, no target line
+
+
+def test_a_province_shows_its_lowest_units_and_says_so():
+    frame = unit_rates_frame(1200, missing=(5,))
+    fig = charts.plot_unit_rates(frame, "dang_ky", 0.7)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 50
+    label, line = ax.get_title(loc="left").split("\n")
+    assert label == rate_labels()["dang_ky"]
+    assert line == "50 đơn vị thấp nhất trong 1.199 (đủ các đơn vị: bang_tong_hop.xlsx)"
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names[0].endswith("số 1") and names[-1].endswith("số 51")  # the lowest, lowest first
+
+    rows = []
+    for i in range(80):
+        for month in range(1, 7):
+            rows.append({"unit_code": f"CB{i:03d}", "short_name": f"CB số {i}", "month": month,
+                         "cells_met": 4.0, "content_hcm": float(i % 5 if i < 60 else 4),
+                         "content_thrift": 4.0, "review": 4.0})
+    fig = charts.plot_monthly_heatmap(pd.DataFrame(rows), "content_hcm")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").endswith("50 đơn vị thấp nhất trong 80 "
+                                             "(đủ các đơn vị: bang_tong_hop.xlsx)")
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    below_full = [f"CB số {i}" for i in range(60) if i % 5 != 4]  # 48 units under 100 %
+    assert len(shown) == 50 and set(below_full) <= set(shown)
+    assert "CB số 60" not in shown  # of the units at 100 %, the first two in the data
+    assert shown == sorted(shown, key=lambda n: int(n.split()[-1]))  # in the data's order
 
 
 def test_heatmap_tells_a_blank_from_a_month_without_meeting():
