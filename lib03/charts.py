@@ -23,6 +23,7 @@ from lib03.charts_style import (
     ACCENT,
     ALERT,
     INK,
+    MAX_FLAGGED_NAMED,
     MAX_UNITS_SHOWN,
     MUTED,
     NO_DATA,
@@ -34,6 +35,7 @@ from lib03.charts_style import (
     empty_message,
     label_size,
     lowest_note,
+    named_note,
     names_note,
     note_below,
     percent_axis,
@@ -261,15 +263,23 @@ def _inspection_label(row: pd.Series) -> str:
 def plot_inspection(inspection: pd.DataFrame, coverage_min: float, followup_min: float,
                     ax: Axes | None = None) -> Figure:
     """Coverage of subordinate cells (x) against findings resolved (y) per Đảng bộ cơ sở;
-    thresholds are percents (50.0). Flagged Đảng bộ are red and named; those without findings
-    sit on their own row under the axis; those without a coverage are named in a note."""
+    thresholds are percents (50.0). Flagged Đảng bộ are red and named (past
+    MAX_FLAGGED_NAMED, the lowest of them); those without findings sit on their own row under
+    the axis; those without a coverage are named in a note."""
     frame = inspection.assign(
         y=inspection["followup"].fillna(_NO_FINDINGS_Y),
         flagged=inspection["flagged"].fillna(False).astype(bool))
     placed, lost = frame[frame["coverage"].notna()], frame[frame["coverage"].isna()]
+    named = placed[placed["flagged"]]
+    title = ["Kiểm tra, giám sát chi bộ trực thuộc và khắc phục kiến nghị"]
+    if len(named) > MAX_FLAGGED_NAMED:  # a province: name the weakest, draw every dot
+        title.append(wrap(named_note(MAX_FLAGGED_NAMED, len(named)), 64))  # clears the legend
+        worst = named[["coverage", "followup"]].min(axis=1)
+        named = named.assign(worst=worst).sort_values(["worst", "short_name"],
+                                                      kind="stable").head(MAX_FLAGGED_NAMED)
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("Kiểm tra, giám sát chi bộ trực thuộc và khắc phục kiến nghị", pad=12)
+        ax.set_title("\n".join(title), pad=12)
         if frame.empty:
             empty_message(ax, "Chưa có Đảng bộ cơ sở nào báo cáo")
             return fig
@@ -306,9 +316,7 @@ def plot_inspection(inspection: pd.DataFrame, coverage_min: float, followup_min:
         ax.set_xlabel("Tỷ lệ chi bộ trực thuộc được kiểm tra, giám sát")
         ax.set_ylabel("Tỷ lệ kiến nghị đã khắc phục")
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=2)
-        flagged = placed[placed["flagged"]]
-        groups = flagged.groupby([flagged["coverage"].round(3), flagged["y"].round(3)],
-                                 sort=False)
+        groups = named.groupby([named["coverage"].round(3), named["y"].round(3)], sort=False)
         labels = [(x, y, "\n".join(_inspection_label(r) for _, r in g.iterrows()))
                   for (x, y), g in groups]
         place_labels(ax, fig, labels, list(zip(placed["coverage"], placed["y"], strict=True)))

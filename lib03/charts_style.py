@@ -37,6 +37,8 @@ _NOTE_NAMES = 20  # names a "cannot be computed" note lists before "… and N mo
 # one bar or row each on a slide, and cost minutes to draw. Past this, a per-unit chart shows
 # the units that need attention (the lowest) and says so; every unit is in the workbook.
 MAX_UNITS_SHOWN = 50
+# Flagged Đảng bộ named on the inspection chart; a province's hundreds would bury the dots.
+MAX_FLAGGED_NAMED = 15
 
 _STYLE = {
     "figure.figsize": SLIDE_SIZE, "figure.facecolor": "white", "savefig.facecolor": "white",
@@ -181,6 +183,16 @@ def lowest_note(shown: int, total: int) -> str:
     """
     return (f"{shown} đơn vị thấp nhất trong {format_number(total)} "
             "(đủ các đơn vị: bang_tong_hop.xlsx)")
+
+
+def named_note(shown: int, total: int) -> str:
+    """The title line of the inspection chart when it names only some flagged Đảng bộ.
+
+    >>> named_note(15, 334)
+    'Ghi tên 15 trong 334 Đảng bộ bị đánh dấu, tỷ lệ thấp nhất (đủ danh sách: bang_tong_hop.xlsx)'
+    """
+    return (f"Ghi tên {shown} trong {format_number(total)} Đảng bộ bị đánh dấu, tỷ lệ thấp nhất "
+            "(đủ danh sách: bang_tong_hop.xlsx)")
 
 
 def note_below(ax: Axes, text: str, offset: float = -26) -> None:

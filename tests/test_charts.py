@@ -236,6 +236,21 @@ def test_inspection_names_flagged_units_and_keeps_units_without_findings():
     assert "Không có\nkiến nghị" in tick_labels(ax.yaxis)
 
 
+def test_a_province_names_only_its_weakest_flagged_dang_bo():
+    rows = [(f"DB{i:03d}", f"ĐB số {i}", 0.2 + i / 500, 0.9, "low_coverage", True)
+            for i in range(200)]
+    frame = pd.DataFrame(rows, columns=["unit_code", "short_name", "coverage", "followup",
+                                        "flags", "flagged"])
+    fig = charts.plot_inspection(frame, 50.0, 70.0)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").split("\n", 1)[1].replace("\n", " ") == (
+        "Ghi tên 15 trong 200 Đảng bộ bị đánh dấu, tỷ lệ thấp nhất "
+        "(đủ danh sách: bang_tong_hop.xlsx)")
+    named = " ".join(t.get_text() for t in ax.texts)
+    assert "ĐB số 14" in named and "ĐB số 15" not in named
+    assert "Bị đánh dấu (200)" in texts(fig)  # every dot is still drawn and counted
+
+
 def test_sector_rates_put_the_district_first():
     fig = charts.plot_sector_rates(group_rates_frame(), rate_ids=["nd_hcm", "dang_ky"])
     ax = fig.axes[0]
