@@ -139,24 +139,8 @@ class _Index:
     by_numbers: dict[tuple[str, ...], list[tuple[str, str]]]
 
 
-_INDEXES: dict[tuple[int, object], tuple[dict, _Index]] = {}
-
-
 def _drop_level(key: str) -> str:
     return _drop(key, vocab.words("level_word"))
-
-
-def _index(candidates: dict[str, str], key) -> _Index:
-    # Large candidate sets are indexed once, keyed by the dict's identity (the dict itself is
-    # held too, so its id cannot be reused). Small ones (a Đảng bộ's cells) are cheap to
-    # index and are not kept.
-    slot = (id(candidates), key)
-    if (hit := _INDEXES.get(slot)) and hit[0] is candidates:
-        return hit[1]
-    index = index_names(candidates, key)
-    if len(candidates) > 100:
-        _INDEXES[slot] = (candidates, index)
-    return index
 
 
 def index_names(candidates: dict[str, str], key=unit_key) -> _Index:
@@ -195,7 +179,7 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
     target = key(name)
     if not target:
         return UnitMatch(None, "none", "tên trống")
-    index = index or _index(candidates, key)
+    index = index or index_names(candidates, key)
     # Exact, then exact without "xã", "phường", "thị trấn".
     for table, probe in ((index.exact, target), (index.level, _drop_level(target))):
         exact = table.get(probe, [])
