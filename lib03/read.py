@@ -333,7 +333,7 @@ def _cell_fonts(xml: bytes, last_row: int, xf_fonts: list[str | None]):
             if max_col is not None or prev_row:
                 raise _UnusualXml("dimension")  # openpyxl heeds only one, before the rows
             first, _, last = el.get("ref", "").partition(":")
-            max_col = _column_of_ref(last or first)
+            max_col = _ref_position(last or first)[1]
         elif el.tag == f"{_MAIN}row":
             row = int(el.get("r", "0"))
             if parent != f"{_MAIN}sheetData" or row <= prev_row:
@@ -342,10 +342,9 @@ def _cell_fonts(xml: bytes, last_row: int, xf_fonts: list[str | None]):
                 return
             prev_row, prev_col = row, 0
         elif parent == f"{_MAIN}row":
-            m = _CELL_REF.fullmatch(el.get("r", ""))
-            col = _column_of_ref(el.get("r", ""))
+            row, col = _ref_position(el.get("r", ""))
             style = int(el.get("s", "0"))
-            if (el.tag != f"{_MAIN}c" or int(m[2]) != prev_row or col <= prev_col
+            if (el.tag != f"{_MAIN}c" or row != prev_row or col <= prev_col
                     or not 0 <= style < len(xf_fonts)):
                 raise _UnusualXml("cell")
             prev_col = col
@@ -355,12 +354,10 @@ def _cell_fonts(xml: bytes, last_row: int, xf_fonts: list[str | None]):
             raise _UnusualXml("cell outside a row")
 
 
-def _column_of_ref(ref: str) -> int:
-    """The 1-based column of an A1 reference ("F20" → 6); raises on anything else."""
-    m = _CELL_REF.fullmatch(ref)
-    if not m:
+def _ref_position(ref: str) -> tuple[int, int]:
+    """The 1-based (row, column) of an A1 reference ("F20" → (20, 6)); raises on anything
+    else, as openpyxl might read it otherwise."""
+    if not _CELL_REF.fullmatch(ref):
         raise _UnusualXml(f"reference {ref!r}")
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    return col
+    row, col = parse_address(ref)
+    return row + 1, col + 1
