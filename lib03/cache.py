@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 # Bump when the stored layout changes, so an old cache is never misread.
-_FORMAT = 8
+_FORMAT = 9
 
 
 def fingerprint(settings: Settings, registry_bytes: bytes) -> str:

@@ -26,9 +26,15 @@ from lib03.match import UnitMatch, match_report_unit
 from lib03.periods import period_bounds, period_of_folder
 from lib03.quality import Problem, severity_of, word_problem
 from lib03.read import read_workbook
-from lib03.registry import GRASSROOTS, RegistryIndex, index_registry, read_registry
+from lib03.registry import GRASSROOTS, RegistryIndex, index_rows, read_registry_rows
 from lib03.scan import check_file_size
-from lib03.tables import COLUMNS, remove_stale_temporaries, to_csv_bytes, write_tables
+from lib03.tables import (
+    COLUMNS,
+    header_csv,
+    remove_stale_temporaries,
+    render_rows,
+    write_tables,
+)
 from lib03.title import unit_hints
 from lib03.validate import parse_report
 from lib03.workers import clean_files, default_workers
@@ -322,10 +328,10 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
                 return RunSummary(**last, out_dir=out_dir)
     parsed = store.registry() if store else None
     if parsed is None:
-        units, registry_problems = read_registry(registry_path)
+        units, registry_problems = read_registry_rows(registry_path)
         # The index and units.csv depend on the registry alone: made once per registry.
-        parsed = (index_registry(units), registry_problems,
-                  to_csv_bytes(units, COLUMNS["units"]))
+        parsed = (index_rows(units), registry_problems,
+                  header_csv(COLUMNS["units"]) + render_rows(units, COLUMNS["units"]))
         del units
         if store:
             store.put_registry(parsed)

@@ -86,12 +86,6 @@ def _pandas_missing(value: object) -> bool:
     return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
-def to_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
-    """Render a table as UTF-8-with-BOM CSV bytes, columns in the contract's order."""
-    cols = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    return header_csv(columns) + _csv_bytes(zip(*cols, strict=True))
-
-
 def csv_line(values) -> str:
     """One CSV line (with its newline) of values in our text format.
 
