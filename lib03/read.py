@@ -11,6 +11,7 @@ import io
 import logging
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -119,10 +120,10 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
     if kind == "zip":
         fmt, zf = check_zip(data)
         try:
-            parts = check_xml_parts(zf)
+            parts = check_xml_parts(zf, data)
             scans = scan_xlsx(zf, max_rows, parts) if fmt == "xlsx" else scan_ods(zf, max_rows)
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
-                RuntimeError, EOFError) as exc:  # a damaged member inside the zip
+                RuntimeError, EOFError, struct.error) as exc:  # a damaged member inside the zip
             log.debug("đọc xml hỏng: %s", exc)
             raise WorkbookError("file_corrupt", "một phần của tệp nén bị hỏng") from exc
     elif kind == "cfb":

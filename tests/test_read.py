@@ -113,3 +113,40 @@ def test_a_sheet_longer_than_the_limit_is_refused_before_it_is_parsed(tmp_path):
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert info.value.code == "file_too_large" and "5.000 dòng" in info.value.detail
+
+
+def _zip_of(members: dict[str, bytes], compression: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_parts_are_read_as_zipfile_reads_them(compression):
+    from lib03.scan import read_head
+
+    members = {"a.xml": b"<a>" + b"x" * 100_000 + b"</a>", "b.xml": b"<b/>", "c.xml": b""}
+    data = _zip_of(members, compression)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    for info in zf.infolist():
+        for limit in (1, 10, 65536, 10**6):
+            with zf.open(info) as fh:
+                assert read_head(zf, data, info, limit) == fh.read(limit)
+
+
+def test_a_part_inflating_past_its_declared_size_is_cut_and_refused():
+    from lib03.scan import read_head
+
+    data = bytearray(_zip_of({"s.xml": b"y" * 2_000_000}, zipfile.ZIP_DEFLATED))
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = zf.infolist()[0]
+    for declared, refused in ((100, True), (0, True), (2_000_000, False)):
+        info.file_size = declared  # what a bomb's directory would claim
+        try:
+            got = read_head(zf, bytes(data), info, 65536)
+        except zipfile.BadZipFile:
+            assert refused
+        else:
+            assert not refused and len(got) == 65536
