@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,7 @@ def index_rows(rows: list[dict]) -> RegistryIndex:
                          name_index=index_names(names))
 
 
+@lru_cache(maxsize=4096, typed=True)  # a pure function of the cell; a registry repeats words
 def parse_active(value: object) -> bool | None:
     """Read the "Còn hoạt động" cell; blank means active, unknown words give None.
 
@@ -171,20 +172,23 @@ def read_registry_rows(path: Path) -> tuple[list[dict], list[Problem]]:
     problems: list[Problem] = []
     records, seen = [], set()
     cols = table.columns
+    width = max(cols.values()) + 1
     for r in range(table.header_row + 1, len(grid.rows)):
         row = grid.rows[r]
         if all(is_blank(v) for v in row):
             continue
+        # Every column the table has, by name (None past the row's end): read once per row.
+        cells = row[:width] + [None] * (width - len(row))
 
-        def get(name: str, r: int = r) -> object:
-            return grid.value(r, cols[name]) if name in cols else None
+        def get(name: str, cells: list = cells) -> object:
+            return cells[cols[name]] if name in cols else None
 
         code = _code_text(get("unit_code")).upper().replace(" ", "")
         name = clean_text(get("unit_name"))
         code_cell = cell_address(r, cols["unit_code"])
         where = f"{path.name}!{grid.name}!{code_cell}"
-        filled = [_code_text(v) for v in row if not is_blank(v)]
         if not code or not name:
+            filled = [_code_text(v) for v in row if not is_blank(v)]
             note = len(filled) == 1  # a note under the list, not a unit
             problems.append(Problem("registry_note" if note else "registry_row_invalid",
                                     grid.name, code_cell, raw=" | ".join(filled),
