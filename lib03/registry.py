@@ -60,6 +60,7 @@ def type_label(unit_type: str) -> str:
     return next(t.label for t in unit_types() if t.id == unit_type)
 
 
+@lru_cache(maxsize=4096, typed=True)  # a pure function of the cell; a registry repeats a few
 def parse_unit_type(text: object) -> str | None:
     """Map a "Loại" cell to a unit type id.
 
