@@ -124,11 +124,12 @@ class FileCache:
                 or not self.path.exists():
             stored = {"files": {key: r.own() for key, r in self.new.items()},
                       "registry": self._registry_new}
+            # Not durable: after a power cut a damaged cache is read as empty (see _load).
             write_atomic(self.path, lambda fh: pickle.dump(
-                stored, fh, protocol=pickle.HIGHEST_PROTOCOL))
+                stored, fh, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         manifest = {"run": run_key, "summary": summary, "tables": digests}
         write_atomic(self.manifest, json.dumps(manifest, ensure_ascii=False,
-                                               sort_keys=True).encode("utf-8"))
+                                               sort_keys=True).encode("utf-8"), durable=False)
         for other in self.path.parent.iterdir():
             if other not in (self.path, self.manifest) and other.name.startswith(
                     ("clean-", "run-")):
@@ -171,7 +172,8 @@ class KnownHashes:
 
     def save(self) -> None:
         if self.path and self.new != self.old:
-            write_atomic(self.path, json.dumps(self.new, sort_keys=True).encode("utf-8"))
+            write_atomic(self.path, json.dumps(self.new, sort_keys=True).encode("utf-8"),
+                         durable=False)
 
 
 def run_key(keys: list[str | None], notes: list[dict]) -> str:
