@@ -8,7 +8,6 @@ order of the inputs and the tables are built once, in the parent, exactly as in 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from lib03.config import Settings
@@ -71,6 +70,9 @@ def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                 results.append(_clean_one(item))
                 bar.update()
             return results
+        # Imported here: a rerun that cleans a file or two never starts a process (~10 ms).
+        from concurrent.futures import ProcessPoolExecutor
+
         # Small chunks keep both cores busy to the end; map() keeps the input order.
         chunk = max(1, min(32, len(inputs) // (workers * 8)))
         with ProcessPoolExecutor(workers, initializer=_start,
