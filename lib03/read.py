@@ -122,8 +122,9 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
         try:
             parts = check_xml_parts(zf, data)
             scans = scan_xlsx(zf, max_rows, parts) if fmt == "xlsx" else scan_ods(zf, max_rows)
+        # A damaged member inside the zip, or a directory pointing at impossible places.
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
-                RuntimeError, EOFError, struct.error) as exc:  # a damaged member inside the zip
+                RuntimeError, EOFError, struct.error, ValueError, OverflowError) as exc:
             log.debug("đọc xml hỏng: %s", exc)
             raise WorkbookError("file_corrupt", "một phần của tệp nén bị hỏng") from exc
     elif kind == "cfb":

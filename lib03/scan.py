@@ -113,8 +113,11 @@ def check_xml_parts(zf: zipfile.ZipFile, data: bytes) -> dict[str, bytes]:
 
 
 _ENTITY = re.compile(rb"<!entity", re.IGNORECASE)
-# Signature, then (at offset 26) the lengths of the name and of the extra field.
-_LOCAL_HEADER = struct.Struct("<4s22xHH")
+# Signature, general-purpose flags, then (at offset 26) the lengths of the name and extra field.
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
+# Flags zipfile refuses or decrypts (encrypted, patched data, strong encryption): left to it.
+_FLAGS_FOR_ZIPFILE = 0x01 | 0x20 | 0x40
+_UTF8_NAME = 0x800
 
 
 def read_head(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -123,33 +126,52 @@ def read_head(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, limit: in
 
     A plain stored or deflated member is inflated straight from the file's bytes: zipfile's
     reader costs ~30 µs a member, and a small workbook has ten (0.3 ms, more than calamine
-    takes to read the whole file). Anything else goes through zipfile.
+    takes to read the whole file). Everything zipfile checks before reading a member is
+    checked here too (the local header is inside the file, names the same member); anything
+    else goes through zipfile, which refuses it.
     """
-    plain = info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-    if plain and not info.flag_bits & 0x1:  # not encrypted
-        sig, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, info.header_offset)
-        if sig == ZIP_MAGIC:
-            start = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
-            packed = data[start:start + info.compress_size]
-            # A member that inflates past its declared size (a bomb declaring a few bytes)
-            # is cut there, and then fails its CRC.
-            want = min(limit, info.file_size)
+    offset = info.header_offset
+    if not 0 <= offset <= len(data) - _LOCAL_HEADER.size:  # a directory pointing outside
+        raise zipfile.BadZipFile(f"phần {info.filename} nằm ngoài tệp")
+    sig, flags, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, offset)
+    start = offset + _LOCAL_HEADER.size
+    if (sig == ZIP_MAGIC and not (info.flag_bits | flags) & _FLAGS_FOR_ZIPFILE
+            and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            and _local_name(data[start:start + name_len], flags) == info.orig_filename):
+        start += name_len + extra_len
+        want = min(limit, info.file_size)
+        # Deflate never needs much more input than the output it gives: a directory may
+        # claim gigabytes of input for a ten-byte member, and copying them costs seconds.
+        packed = memoryview(data)[start:start + min(info.compress_size, 2 * want + 4096)]
+        ended = False  # the deflate stream ended, perhaps before the declared size
+        if info.compress_type == zipfile.ZIP_STORED or not want:
             # (A max_length of 0 would mean "no limit" to zlib: an empty member inflates nothing.)
-            out = (packed[:want] if info.compress_type == zipfile.ZIP_STORED or not want
-                   else zlib.decompressobj(-15).decompress(packed, want))
-            if len(out) < want or want == info.file_size and zlib.crc32(out) != info.CRC:
-                raise zipfile.BadZipFile(f"phần {info.filename} hỏng")
-            return out
+            out = bytes(packed[:want])
+        else:
+            inflate = zlib.decompressobj(-15)
+            out = inflate.decompress(packed, want)
+            ended = inflate.eof
+        whole = ended or len(out) == info.file_size
+        if len(out) < want and not ended or whole and zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile(f"phần {info.filename} hỏng")
+        return out
     with zf.open(info) as fh:
         return fh.read(limit)
+
+
+def _local_name(raw: bytes, flags: int) -> str | None:
+    try:
+        return raw.decode("utf-8" if flags & _UTF8_NAME else "cp437")
+    except UnicodeDecodeError:
+        return None
 
 
 # The tags that place cells are matched one at a time: no "<" can sit inside a tag, so a failed
 # match stops at the next "<" and a scan stays linear whatever the bytes (a pattern spanning a
 # whole cell up to "</c>" took half a minute on 120 KB of "<c>"). A quoted value may hold ">".
 _TAG_ATTRS = r"""((?:[^<>"']|"[^<"]*"|'[^<']*')*)"""
-# Any namespace prefix: calamine reads <x:c> as <c>.
-_PREFIX = r"(?:[A-Za-z_][\w.-]*:)?"
+# Any namespace prefix: calamine reads <x:c>, <é:c> as <c> (all before the first colon).
+_PREFIX = r"(?:[^\s<>/:]+:)?"
 # Groups: "/" of an end tag, the tag of an end tag, the tag of a start tag, the attributes.
 # In .xlsx: rows, cells and what a cell holds, and the end of a cell.
 _XLSX_TAG = re.compile(rf"<(?:(/){_PREFIX}(c)|{_PREFIX}(row|c|f|v|is))(?=[\s/>]){_TAG_ATTRS}>")
@@ -231,11 +253,14 @@ class _Inconclusive(Exception):
 # A sheet part up to this size may be read whole and bounded by counting (at C speed).
 _BOUND_MAX_BYTES = 32 * _MB
 _CELL_TAG = re.compile(rb"<c[\s/>]")
-_CELL_TAG_WITH_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_TAG_WITH_REF = re.compile(rb'<c\s(?:[^<>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"')
+# A whole cell tag as Excel and LibreOffice write it: its address first, then attributes of
+# plain names and double-quoted values, none of them another r. Only a part whose every cell
+# tag reads so is bounded by counting; a second address, or one in a quoted value
+# (`foo=' r="B1"' r="XFD1048576"`), leaves a tag unmatched and the part to the exact scan.
+_CELL_TAG_WITH_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: (?!r=)[a-zA-Z]+="[^"]*")*/?>')
 _FORMULA_TAG = re.compile(rb"<f[\s/>]")
-_PREFIXED_CELL_TAG = re.compile(rb"</?[A-Za-z_][\w.-]*:(?:row|c|f|v|is)[\s/>]")
-# Every prefixed tag holds this; so may text, which then takes the exact pattern above.
+# Every prefixed tag holds this (whatever its prefix); so may text, which then takes the
+# exact scan too.
 _PREFIXED_CELL_TAG_HINT = re.compile(rb":(?:row|c|f|v|is)[\s/>]")
 
 
@@ -278,20 +303,15 @@ def _bound_sheet_xml(data: bytes) -> SheetScan | None:
     >>> _bound_sheet_xml(b'<c><v>1</v></c>') is None, _bound_sheet_xml(b'<c r="A1"><f>1</f></c>')
     (True, None)
     """
-    if _FORMULA_TAG.search(data) or _PREFIXED_CELL_TAG_HINT.search(data) and \
-            _PREFIXED_CELL_TAG.search(data):
+    if _FORMULA_TAG.search(data) or _PREFIXED_CELL_TAG_HINT.search(data):
         return None
     if len(data) < _MB:
-        # Most writers put the address first (`<c r="B2" …`): that cheaper pattern settles
-        # the part when it finds every cell, else the general one looks at each cell tag.
-        tags = len(_CELL_TAG.findall(data))
-        found = _CELL_TAG_WITH_REF_FIRST.findall(data)
-        if len(found) != tags:
-            found = _CELL_TAG_WITH_REF.findall(data)
+        found = _CELL_TAG_WITH_REF.findall(data)
         cells, letters, rows = len(found), {c for c, _ in found}, {r for _, r in found}
+        tags = len(_CELL_TAG.findall(data))
     else:
-        # A province's registry holds 200,000 cells: matches are taken one at a time rather
-        # than as lists that would briefly cost more than the part itself.
+        # A province's registry holds 200,000 cells: matches are counted one at a time rather
+        # than kept as lists that would briefly cost more than the part itself.
         cells, letters, rows = 0, set(), set()
         for m in _CELL_TAG_WITH_REF.finditer(data):
             cells += 1
@@ -317,7 +337,7 @@ def _scan_sheet_xml(fh, name: str, budget: Budget) -> SheetScan:
             row = _attr_int(attrs, "r") or next_row
             next_row, next_col = row + 1, 1
         elif tag == "c" and not closing:
-            ref = _CELL_REF.search(attrs)
+            ref = _CELL_REF.match(_attr(attrs, "r"))
             r = _ref_row(ref[2]) if ref and ref[2] else row
             c = _ref_col(ref[1]) if ref and ref[1] else next_col
             next_col = c + 1
@@ -408,12 +428,24 @@ def _iter_tags(fh, pattern: re.Pattern, chunk: int = _MB):
             raise WorkbookError("file_corrupt", "một thẻ XML dài hơn 1 MB")
 
 
-_CELL_REF = re.compile(r"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)(\d*)""")
+# An address as calamine reads it from the value of `r`.
+_CELL_REF = re.compile(r"\s*([A-Za-z]*)(\d*)")
+# One attribute: a quoted value is skipped whole, so text inside it is never read as another
+# attribute (`foo=' r="B1"' r="XFD1048576"`).
+_ATTR = re.compile(r"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.S)
 
 
 def _attr(attrs: str, name: str) -> str:
-    found = re.search(rf"""(?:^|\s){re.escape(name)}\s*=\s*(["'])(.*?)\1""", attrs, re.S)
-    return found[2] if found else ""
+    r"""The value of one attribute of a tag; refused when the tag states it twice (XML forbids
+    it, readers disagree on which counts, and a size check must know which one calamine takes).
+
+    >>> _attr(' s="1" r="B2"', "r"), _attr(' foo=\' r="B1"\'', "r")
+    ('B2', '')
+    """
+    found = [a or b for key, a, b in _ATTR.findall(attrs) if key == name]
+    if len(found) > 1:
+        raise WorkbookError("file_corrupt", f"một thẻ XML ghi thuộc tính «{name}» hai lần")
+    return found[0] if found else ""
 
 
 def _attr_int(attrs: str, name: str) -> int:

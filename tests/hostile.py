@@ -279,6 +279,34 @@ def write_prefixed_cells(path: Path) -> None:
         zf.writestr(_info("xl/worksheets/sheet1.xml"), sheet)
 
 
+def _one_sheet(path: Path, rows: str) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in _package_parts(["Tổng hợp"]).items():
+            zf.writestr(_info(name), text)
+        zf.writestr(_info("xl/worksheets/sheet1.xml"), _SHEET_HEAD + rows + _SHEET_TAIL)
+
+
+def write_non_ascii_prefix(path: Path) -> None:
+    """A cell tag prefixed with a non-ASCII name (<xé:c>) at XFD1048576: calamine reads all
+    before the colon as a prefix, so it is a cell to calamine (549 GB asked for, the process
+    aborts) and must be one to the size check."""
+    _one_sheet(path, '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
+                     '<xé:c r="XFD1048576"><v>1</v></xé:c></row>')
+
+
+def write_address_in_quotes(path: Path) -> None:
+    """A cell whose first "r=" sits inside another attribute's quoted value: a reader that
+    looks for the text `r="` takes B1, calamine takes XFD1048576."""
+    _one_sheet(path, '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
+                     '<c foo=\' r="B1"\' r="XFD1048576"><v>1</v></c></row>')
+
+
+def write_two_addresses(path: Path) -> None:
+    """A cell stating its address twice (XML forbids it): calamine takes the last one."""
+    _one_sheet(path, '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
+                     '<c r="B1" r="XFD1048576"><v>1</v></c></row>')
+
+
 def write_unclosed_tags(path: Path) -> None:
     """40.000 cell tags that never close ("<c><c><c>…", 120 KB): a pattern that must find a
     cell's end tag to match costs quadratic time on it (half a minute here, hours at 1 MB)."""
@@ -342,6 +370,9 @@ UNREADABLE: dict[str, Callable[[Path], None]] = {
     "nam_muoi_trang_rong.xlsx": write_wide_sheets,
     "khai_gian_chuoi_chu.xlsx": write_shared_string_count,
     "hai_muoi_nghin_phan.xlsx": write_many_parts,
+    "tien_to_chu_viet.xlsx": write_non_ascii_prefix,
+    "dia_chi_trong_ngoac.xlsx": write_address_in_quotes,
+    "hai_dia_chi.xlsx": write_two_addresses,
 }
 
 

@@ -61,6 +61,9 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]], dict[str, str]]] = {
     "nam_muoi_trang_rong.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
     "khai_gian_chuoi_chu.xlsx": ("quarantined", [("file_corrupt", "", "")], {}),
     "hai_muoi_nghin_phan.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
+    "tien_to_chu_viet.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
+    "dia_chi_trong_ngoac.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
+    "hai_dia_chi.xlsx": ("quarantined", [("file_corrupt", "", "")], {}),
     "cong_thuc_chua_tinh.xlsx": ("ok", [("formula_no_value", "D12", ""),
                                         ("formula_no_value", "D17", "")],
                                  {"tong_dang_vien": "", "buoi_quan_triet": ""}),
@@ -93,15 +96,20 @@ REFUSAL_DETAIL = {
     "nam_muoi_trang_rong.xlsx": "các trang cộng lại trải tới 2.000.001 ô, giới hạn 2.000.000",
     "khai_gian_chuoi_chu.xlsx": "khai báo số chuỗi chữ nhiều hơn nó chứa được",
     "hai_muoi_nghin_phan.xlsx": "tệp nén chứa 20.005 phần, giới hạn 10.000",
+    "tien_to_chu_viet.xlsx": "dài hơn 5.000 dòng",
+    "dia_chi_trong_ngoac.xlsx": "dài hơn 5.000 dòng",
+    "hai_dia_chi.xlsx": "ghi thuộc tính «r» hai lần",
 }
 # The worst files for memory and time, refused in-process and in a child `lib03 clean`.
-# Unchecked, o_khong_dia_chi, tien_to_x and khai_gian_chuoi_chu abort the whole process
+# Unchecked, o_khong_dia_chi, tien_to_x, tien_to_chu_viet, dia_chi_trong_ngoac, hai_dia_chi
+# and khai_gian_chuoi_chu abort the whole process
 # (calamine asks for hundreds of GB), lap_lai_ods takes 1 GB (6 GB with 100 columns),
 # nam_muoi_trang_rong 40 s and a GB, the_khong_dong half a minute.
 BOMBS = ["bom_nen.xlsx", "bom_nen_khai_sai.xlsx", "billion_laughs.xlsx", "mot_trieu_dong.xlsx",
          "hai_tram_trang.xlsx", "o_khong_dia_chi.xlsx", "lap_lai_ods.ods", "tien_to_x.xlsx",
          "the_khong_dong.xlsx", "nam_muoi_trang_rong.xlsx", "khai_gian_chuoi_chu.xlsx",
-         "hai_muoi_nghin_phan.xlsx"]
+         "hai_muoi_nghin_phan.xlsx", "tien_to_chu_viet.xlsx", "dia_chi_trong_ngoac.xlsx",
+         "hai_dia_chi.xlsx"]
 # A `lib03 clean` of one small report peaks at ~90 MB (Python, pandas, calamine loaded): the
 # bound leaves room for that to grow and is far below what the bombs cost unchecked.
 PEAK_RSS_MB = 250

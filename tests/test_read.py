@@ -150,3 +150,60 @@ def test_a_part_inflating_past_its_declared_size_is_cut_and_refused():
             assert refused
         else:
             assert not refused and len(got) == 65536
+
+
+def test_a_directory_claiming_huge_members_is_read_in_bounded_time():
+    # Thousands of directory records naming one small member but claiming the rest of a
+    # 40 MB file as its compressed bytes: each must not copy (or inflate from) all of it.
+    import copy
+    import time
+    import zlib
+
+    from lib03.scan import check_xml_parts
+
+    head = b"<a>hi</a> "
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("p.xml"), head, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(zipfile.ZipInfo("pad.bin"), bytes(range(256)) * 160_000)  # stored, 40 MB
+    data = buf.getvalue()
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    member = zf.getinfo("p.xml")
+    forged = []
+    for _ in range(5000):
+        record = copy.copy(member)
+        record.compress_size = len(data) - member.header_offset
+        forged.append(record)
+    zf.filelist[:] = forged
+    start = time.perf_counter()
+    assert check_xml_parts(zf, data) == {"p.xml": head}
+    # Uncapped, this copied 200 GB (over ten seconds); capped, it takes a tenth of a second.
+    assert time.perf_counter() - start < 3
+    assert zlib.crc32(head) == member.CRC
+
+
+@pytest.mark.parametrize("flag", [0x20, 0x40])
+def test_members_zipfile_refuses_are_refused(flag):
+    from lib03.scan import read_head
+
+    data = _zip_of({"a.xml": b"<a/>"}, zipfile.ZIP_DEFLATED)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    info = zf.infolist()[0]
+    info.flag_bits |= flag
+    with pytest.raises((zipfile.BadZipFile, NotImplementedError)):
+        read_head(zf, data, info, 65536)
+
+
+def test_a_local_header_naming_another_member_or_outside_the_file_is_refused():
+    from lib03.scan import read_head
+
+    data = _zip_of({"a.xml": b"<a/>", "b.xml": b"<b/>"}, zipfile.ZIP_DEFLATED)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    a, b = zf.infolist()
+    a.header_offset = b.header_offset  # a's record pointing at b's bytes
+    with pytest.raises(zipfile.BadZipFile):
+        read_head(zf, data, a, 65536)
+    for offset in (-10, len(data) - 5, 2**63):
+        b.header_offset = offset
+        with pytest.raises(zipfile.BadZipFile):
+            read_head(zf, data, b, 65536)
