@@ -431,8 +431,10 @@ def _iter_tags(fh, pattern: re.Pattern, chunk: int = _MB):
 # An address as calamine reads it from the value of `r`.
 _CELL_REF = re.compile(r"\s*([A-Za-z]*)(\d*)")
 # One attribute: a quoted value is skipped whole, so text inside it is never read as another
-# attribute (`foo=' r="B1"' r="XFD1048576"`).
-_ATTR = re.compile(r"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.S)
+# attribute (`foo=' r="B1"' r="XFD1048576"`). A name starts the text, or follows a space or a
+# quote (a lenient reader may take `a="1"r="2"` as two): trying every position of a long run
+# of letters would take quadratic time (a 20 KB tag, seconds).
+_ATTR = re.compile(r"""(?:^|(?<=[\s"']))([^\s="']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.S)
 
 
 def _attr(attrs: str, name: str) -> str:

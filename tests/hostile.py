@@ -307,6 +307,13 @@ def write_two_addresses(path: Path) -> None:
                      '<c r="B1" r="XFD1048576"><v>1</v></c></row>')
 
 
+def write_long_attributes(path: Path) -> None:
+    """A cell tag holding 900 KB of letters where its attributes go: a pattern that tries a
+    name at every position costs quadratic time on it (hours)."""
+    _one_sheet(path, '<row r="1"><c r="A1"><v>1</v></c><c ' + "a" * 900_000
+                     + "><v>1</v></c></row>")
+
+
 def write_unclosed_tags(path: Path) -> None:
     """40.000 cell tags that never close ("<c><c><c>…", 120 KB): a pattern that must find a
     cell's end tag to match costs quadratic time on it (half a minute here, hours at 1 MB)."""
@@ -373,6 +380,7 @@ UNREADABLE: dict[str, Callable[[Path], None]] = {
     "tien_to_chu_viet.xlsx": write_non_ascii_prefix,
     "dia_chi_trong_ngoac.xlsx": write_address_in_quotes,
     "hai_dia_chi.xlsx": write_two_addresses,
+    "thuoc_tinh_dai.xlsx": write_long_attributes,
 }
 
 

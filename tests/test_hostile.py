@@ -64,6 +64,7 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]], dict[str, str]]] = {
     "tien_to_chu_viet.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
     "dia_chi_trong_ngoac.xlsx": ("quarantined", [("file_too_large", "", "")], {}),
     "hai_dia_chi.xlsx": ("quarantined", [("file_corrupt", "", "")], {}),
+    "thuoc_tinh_dai.xlsx": ("quarantined", [("file_corrupt", "", "")], {}),
     "cong_thuc_chua_tinh.xlsx": ("ok", [("formula_no_value", "D12", ""),
                                         ("formula_no_value", "D17", "")],
                                  {"tong_dang_vien": "", "buoi_quan_triet": ""}),
@@ -109,7 +110,7 @@ BOMBS = ["bom_nen.xlsx", "bom_nen_khai_sai.xlsx", "billion_laughs.xlsx", "mot_tr
          "hai_tram_trang.xlsx", "o_khong_dia_chi.xlsx", "lap_lai_ods.ods", "tien_to_x.xlsx",
          "the_khong_dong.xlsx", "nam_muoi_trang_rong.xlsx", "khai_gian_chuoi_chu.xlsx",
          "hai_muoi_nghin_phan.xlsx", "tien_to_chu_viet.xlsx", "dia_chi_trong_ngoac.xlsx",
-         "hai_dia_chi.xlsx"]
+         "hai_dia_chi.xlsx", "thuoc_tinh_dai.xlsx"]
 # A `lib03 clean` of one small report peaks at ~90 MB (Python, pandas, calamine loaded): the
 # bound leaves room for that to grow and is far below what the bombs cost unchecked.
 PEAK_RSS_MB = 250
