@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from lib03 import vocab
-from lib03.text import clean_text, fold_key, fold_plain
+from lib03.text import cached_for_text, clean_text, fold_key, fold_plain
 
 
 @dataclass(frozen=True)
@@ -254,20 +254,13 @@ def _search_date(folded: str) -> date | None:
     return None
 
 
+@cached_for_text
 def find_date_in_text(text: object) -> date | None:
     """The first valid date written in a longer sentence (title blocks), day first.
 
     >>> find_date_in_text("Tân Phú, ngày 18 tháng 6 năm 2014")
     datetime.date(2014, 6, 18)
     """
-    if isinstance(text, str):
-        return _find_date_in_str(text)
-    return None if is_blank(text) else _search_date(fold_cell(text))
-
-
-@lru_cache(maxsize=65536)
-def _find_date_in_str(text: str) -> date | None:
-    # Cached: a pure function of the text, and dates are immutable; title lines recur.
     return None if is_blank(text) else _search_date(fold_cell(text))
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from lib03.parse import fold_cell, is_blank
+from lib03.text import cached_for_text
 
 _PERIOD_ID = re.compile(r"^\d{4}-H[12]$", re.ASCII)
 _PERIOD_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\s*-\s*h\s*([12])(?![0-9a-z])")
@@ -36,20 +36,13 @@ def period_of_folder(name: str) -> str | None:
     return f"{m[1]}-H{m[2]}" if m else None
 
 
+@cached_for_text
 def parse_period(text: object) -> str | None:
     """The reporting period named in a title or folder name, as ``YYYY-H1`` / ``YYYY-H2``.
 
     >>> [parse_period(t) for t in ("Báo cáo 6 tháng đầu năm 2014", "6 thang cuoi 2014", "Năm")]
     ['2014-H1', '2014-H2', None]
     """
-    if isinstance(text, str):
-        return _parse_period_str(text)
-    return None if is_blank(text) else _period_in(fold_cell(text))
-
-
-@lru_cache(maxsize=65536)
-def _parse_period_str(text: str) -> str | None:
-    # Cached: a pure function of the text; the same titles head every report of a period.
     return None if is_blank(text) else _period_in(fold_cell(text))
 
 

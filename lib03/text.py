@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, wraps
+from typing import TypeVar
 
 from lib03 import legacy
 from lib03.config import TABLES_DIR
@@ -21,6 +23,22 @@ _NUMBERING = re.compile(
 )
 _NON_WORD = re.compile(r"[^0-9a-z%]+")
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+_T = TypeVar("_T")
+
+
+def cached_for_text(compute: Callable[[object], _T]) -> Callable[[object], _T]:
+    """`compute` of one cell value, remembered when the value is text (labels and titles
+    recur in every file of a period); numbers and dates are computed each time, not kept.
+    `compute` must be a pure function of the value and return something immutable."""
+    remembered = lru_cache(maxsize=65536)(compute)
+
+    @wraps(compute)
+    def of_value(value: object) -> _T:
+        return remembered(value) if isinstance(value, str) else compute(value)
+
+    return of_value
 
 
 def clean_text(value: object) -> str:
