@@ -17,7 +17,7 @@ from lib03.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
 from lib03.parse import is_blank, parse_count, parse_mark, parse_month
 from lib03.quality import Problem
 from lib03.read import Book, Grid, cell_address
-from lib03.text import cell_text, fold_key, fold_plain
+from lib03.text import cached_for_text, cell_text, fold_key, fold_plain
 from lib03.title import find_title_facts
 
 # A cell that is nothing but a date ("20/6/2014", "ngày 20 tháng 6 năm 2014"), as opposed
@@ -81,18 +81,9 @@ def _is_signature(text: str) -> bool:
     return vocab.starts_with_word(key, "signature")
 
 
+@cached_for_text  # "x", "-", "Có" fill the cells of every file
 def _is_data_value(value: object) -> bool:
     """A number, a count written as text, or a mark: what a data row holds (not a name)."""
-    return _is_data_text(value) if isinstance(value, str) else _judge_data_value(value)
-
-
-@lru_cache(maxsize=65536)
-def _is_data_text(text: str) -> bool:
-    # Cached: a pure function of the text; "x", "-", "Có" fill the cells of every file.
-    return _judge_data_value(text)
-
-
-def _judge_data_value(value: object) -> bool:
     if is_blank(value):
         return False
     if isinstance(value, (int, float, dt.date)):
