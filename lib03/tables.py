@@ -86,17 +86,6 @@ def _pandas_missing(value: object) -> bool:
     return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
-def csv_line(values) -> str:
-    """One CSV line (with its newline) of values in our text format.
-
-    >>> print(csv_line([1.0, "a,b", None, "=1"]), end="")
-    1,"a,b",,'=1
-    """
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([format_value(v) for v in values])
-    return buf.getvalue()
-
-
 def render_rows(rows: list[dict], columns: list[str]) -> bytes:
     """CSV lines of row dicts as UTF-8 bytes, columns in the contract's order (a missing key
     is empty).
@@ -108,7 +97,12 @@ def render_rows(rows: list[dict], columns: list[str]) -> bytes:
 
 
 def _csv_bytes(rows) -> bytes:
-    # One writer for all the rows: a writer and a buffer per line cost more than the values.
+    """CSV lines of rows of values in our text format, as UTF-8 bytes. One writer for all the
+    rows: a writer and a buffer per line cost more than the values.
+
+    >>> print(_csv_bytes([[1.0, "a,b", None, "=1"]]).decode(), end="")
+    1,"a,b",,'=1
+    """
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([format_value(v) for v in row] for row in rows)
     return buf.getvalue().encode("utf-8")
@@ -116,7 +110,7 @@ def _csv_bytes(rows) -> bytes:
 
 def header_csv(columns: list[str]) -> bytes:
     """The first line of one of our CSV files: the byte-order mark and the column names."""
-    return ("\ufeff" + csv_line(columns)).encode("utf-8")
+    return "\ufeff".encode("utf-8") + _csv_bytes([columns])
 
 
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], *,
