@@ -8,8 +8,9 @@ FILE_LIST holds one workbook path per line. Prints one JSON line:
 naive:    pandas.read_excel(path, sheet_name=None, engine="openpyxl") per file
 calamine: CalamineWorkbook.from_path(path), then sheet.to_python() for every sheet
 floor:    what any `lib03 clean` must do before it cleans a cell: read the registry REGISTRY
-          (lib03.registry), then read every workbook safely (lib03.read.read_workbook: the
-          pre-parse checks of the trust issue, calamine, legacy-font decoding) in one
+          (lib03.ingest.registry), then read every workbook safely
+          (lib03.ingest.read.read_workbook: the pre-parse safety checks, calamine, legacy-font
+          decoding) in one
           process per core; no cleaning, no tables
 """
 
@@ -50,7 +51,7 @@ def _read_safely(path: str) -> int:
     from pathlib import Path
 
     from lib03.errors import WorkbookError
-    from lib03.read import read_workbook
+    from lib03.ingest.read import read_workbook
 
     try:
         read_workbook(Path(path))
@@ -64,7 +65,8 @@ def read_floor(paths: list[str], registry: str) -> int:
     from concurrent.futures import ProcessPoolExecutor
     from pathlib import Path
 
-    from lib03.registry import index_rows, read_registry_rows
+    from lib03.ingest.match import index_rows
+    from lib03.ingest.registry import read_registry_rows
 
     index_rows(read_registry_rows(Path(registry))[0])
     workers = os.cpu_count() or 1

@@ -109,7 +109,7 @@ def _outside_raw(raw: Path, out: Path) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from lib03.pipeline import run_clean
+    from lib03.ingest.pipeline import run_clean
 
     _outside_raw(Path(args.raw), Path(args.out))
     summary = run_clean(Path(args.raw), Path(args.out), workers=args.workers,
@@ -129,8 +129,8 @@ def _skip_iri_format_check() -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     _skip_iri_format_check()  # before anything imports nbformat
     from lib03.config import load_settings
-    from lib03.pipeline import run_clean
-    from lib03.report import build_report
+    from lib03.ingest.pipeline import run_clean
+    from lib03.report.build import build_report
 
     processed = Path(args.processed)
     _outside_raw(Path(args.raw), processed)
@@ -169,7 +169,7 @@ def _deadline(text: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from lib03.demo import write_demo
+    from lib03.forms.demo import write_demo
 
     if args.scale < 1:
         raise UsageError("--scale phải là số nguyên từ 1 trở lên.")
@@ -180,8 +180,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from lib03.config import REGISTRY_FILE_NAME, load_settings
-    from lib03.registry import read_registry
-    from lib03.template import write_templates
+    from lib03.forms.template import write_templates
+    from lib03.ingest.registry import read_registry
 
     if not is_period_id(args.period):
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "

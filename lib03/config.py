@@ -12,7 +12,6 @@ from lib03.errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-TABLES_DIR = PACKAGE_DIR / "tables"
 SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
 
 DATA_DIR = PROJECT_ROOT / "data"

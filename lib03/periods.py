@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from lib03.parse import fold_cell, is_blank
-from lib03.text import cached_for_text
+from lib03.text import cached_for_text, fold_cell, is_blank
 
 _PERIOD_ID = re.compile(r"^\d{4}-H[12]$", re.ASCII)
 _PERIOD_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\s*-\s*h\s*([12])(?![0-9a-z])")

@@ -1,12 +1,11 @@
-"""Problems found while cleaning, and their Vietnamese wording from tables/quality_codes.csv."""
+"""Problems found while cleaning, and their Vietnamese wording from domain/quality_codes.csv."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
-from lib03.config import TABLES_DIR
+from lib03.domain import read_table
 
 LOG_COLUMNS = [
     "period", "source_file", "sheet", "cell", "severity", "code", "message", "raw_value",
@@ -29,8 +28,7 @@ class Problem:
 @cache
 def codes() -> dict[str, dict[str, str]]:
     """code → {severity, message, advice}."""
-    with open(TABLES_DIR / "quality_codes.csv", encoding="utf-8") as fh:
-        return {r["code"]: r for r in csv.DictReader(fh)}
+    return {r["code"]: r for r in read_table("quality_codes")}
 
 
 def severity_of(problem: Problem) -> str:

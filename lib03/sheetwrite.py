@@ -7,7 +7,9 @@ templates use this module; the cleaner never writes a workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import numbers
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,12 +18,21 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from lib03.tables import write_atomic
+from lib03.contract import FORMULA_START, write_atomic
 
+NUMBER_FORMATS = {
+    "percent": "0.0%", "count": "#,##0", "date": "dd/mm/yyyy", "text": "General",
+    "change": "+0.0%;-0.0%;0.0%",
+    # A difference of two shares, in percentage points: the cell holds points (3.2, not 0.032),
+    # because a "%" format would read as a relative change.
+    "points": '+0.0" điểm %";-0.0" điểm %";0.0" điểm %"',
+    "decimal": "0.0",
+}
 FIXED_PROPERTIES_TIME = datetime(2014, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
@@ -329,3 +340,38 @@ def _ods_bytes(sheets: list[Sheet]) -> bytes:
         zf.writestr(_zip_info("content.xml"), content)
         zf.writestr(_zip_info("styles.xml"), _ODS_STYLES)
     return out.getvalue()
+
+
+def is_missing(value: object) -> bool:
+    """Blank text, None, NaN, NaT and NA: a cell left empty, never a zero."""
+    import pandas as pd  # loaded already wherever frames are written
+
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def clean_cell_text(text: str) -> str:
+    """Text without the control characters that make openpyxl refuse a cell."""
+    # Control characters make openpyxl refuse the cell; tab, line feed and CR are allowed.
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put(cell, value: object, number_format: str = "General"):
+    """Write one value. Text stays text even when it starts like a formula."""
+    if is_missing(value):
+        return cell
+    if isinstance(value, str):
+        cell.value = text = clean_cell_text(value)
+        # openpyxl stores any string starting with '=' as a formula unless told otherwise.
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            # Excel's mark for a typed leading apostrophe: the cell stays text if edited too.
+            cell.quotePrefix = True
+        return cell
+    cell.value = value
+    if isinstance(value, dt.date):  # openpyxl's own default would show the time too
+        cell.number_format = NUMBER_FORMATS["date"]
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        cell.number_format = number_format
+    return cell

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from functools import cache, lru_cache, wraps
 from typing import TypeVar
 
 from lib03 import legacy
-from lib03.config import TABLES_DIR
+from lib03.domain import read_table
 
 _SPACE = re.compile(r"\s+")
 # Numbering before a label: "1.", "2-", "a)", "I.", "1.2.", "(3)", "-", "+", "*".
@@ -136,8 +135,7 @@ def _any_abbreviation() -> re.Pattern[str]:
 
 @cache
 def _abbreviations() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    with open(TABLES_DIR / "abbreviations.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_table("abbreviations")
     # Longer abbreviations first so "sl dv" wins over "sl".
     rows.sort(key=lambda r: -len(r["abbreviation"]))
     return tuple(
@@ -148,7 +146,7 @@ def _abbreviations() -> tuple[tuple[str, re.Pattern[str], str], ...]:
 
 
 def expand_abbreviations(key: str) -> str:
-    """Expand the abbreviations of tables/abbreviations.csv inside a folded key.
+    """Expand the abbreviations of domain/abbreviations.csv inside a folded key.
 
     >>> expand_abbreviations("ts dv")
     'tong so dang vien'
@@ -199,3 +197,29 @@ def has_words(key: str, words: str) -> bool:
     False
     """
     return f" {words} " in f" {key} "
+
+
+def normal_text(raw: object) -> str:
+    """A cell's text with compatibility forms folded, legacy fonts decoded, ends trimmed."""
+    # NFKC turns full-width digits and signs into ASCII; clean_text folds NBSP and legacy fonts.
+    return unicodedata.normalize("NFKC", clean_text(raw)).strip()
+
+
+def fold_cell(raw: object) -> str:
+    """A cell's text in lower case without diacritics, punctuation kept (dates and months
+    need "/" and "-").
+
+    >>> fold_cell(" Ngày 16/6/2014. ")
+    'ngay 16/6/2014'
+    """
+    return fold_plain(normal_text(raw)).strip(" .,:;")
+
+
+def is_blank(raw: object) -> bool:
+    """True for None, "" and strings of whitespace only.
+
+    >>> is_blank("  "), is_blank(0)
+    (True, False)
+    """
+    # str.strip() already treats NBSP, ideographic and other Unicode spaces as blank.
+    return raw is None or (isinstance(raw, str) and not raw.strip())

@@ -1,4 +1,4 @@
-"""The domain words, loaded once from lib03/tables/: indicators, column labels, label variants.
+"""The domain words, loaded once from lib03/domain/: indicators, column labels, label variants.
 
 Matching a label is deliberately cautious: an exact known variant, then the keyword rules of the
 indicator table, then a close fuzzy match that is reported; anything else is "no match" with the
@@ -7,13 +7,13 @@ closest candidates, never a silent guess.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from lib03.config import TABLES_DIR, load_settings
+from lib03.config import load_settings
+from lib03.domain import read_table
 from lib03.text import fold_key, has_words
 
 
@@ -47,11 +47,6 @@ class LabelMatch:
     candidates: tuple[str, ...] = ()
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    with open(TABLES_DIR / name, encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _words(cell: str) -> tuple[str, ...]:
     # Rule words go through the same folding as labels ("03" and "3" must agree).
     return tuple(fold_key(w, numbering=False) for w in cell.split(";") if w.strip())
@@ -72,7 +67,7 @@ def _term(row: dict[str, str], id_field: str) -> Term:
 @cache
 def indicators() -> tuple[Term, ...]:
     """The indicators of SPEC §3 in their canonical order."""
-    return tuple(_term(r, "indicator") for r in _read("indicators.csv"))
+    return tuple(_term(r, "indicator") for r in read_table("indicators"))
 
 
 @cache
@@ -95,14 +90,14 @@ def indicator_kinds() -> dict[str, str]:
 def columns(table: str) -> tuple[Term, ...]:
     """Column terms of one table kind: summary, monthly or inspection."""
     return tuple(
-        _term(r, "column") for r in _read("columns.csv") if r["table"] == table
+        _term(r, "column") for r in read_table("columns") if r["table"] == table
     )
 
 
 @cache
 def _variant_keys() -> dict[str, str]:
     keys = {fold_key(t.label): t.id for t in indicators()}
-    for row in _read("label_variants.csv"):
+    for row in read_table("label_variants"):
         keys.setdefault(fold_key(row["variant"]), row["target"])
     return keys
 
@@ -159,12 +154,12 @@ def _fuzzy(key: str) -> LabelMatch:
 
 @cache
 def _word_rows() -> tuple[dict[str, str], ...]:
-    return tuple(_read("word_lists.csv"))
+    return tuple(read_table("word_lists"))
 
 
 @cache
 def words(name: str) -> tuple[str, ...]:
-    """A list of tables/word_lists.csv, folded like the text it is compared with.
+    """A list of domain/word_lists.csv, folded like the text it is compared with.
 
     >>> words("signature")[:3]
     ('t m', 'tm', 'bi thu')
@@ -178,7 +173,7 @@ def words(name: str) -> tuple[str, ...]:
 
 @cache
 def word_pairs(name: str) -> tuple[tuple[str, str], ...]:
-    """(word, replacement) pairs of a list of tables/word_lists.csv, folded."""
+    """(word, replacement) pairs of a list of domain/word_lists.csv, folded."""
     return tuple((fold_key(r["word"], numbering=False), fold_key(r["replacement"], numbering=False))
                  for r in _word_rows() if r["list"] == name)
 

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from lib03.read import parse_address
+from lib03.ingest.read import parse_address
 from lib03.sheetwrite import Formula, Sheet, book_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 
+from lib03.forms.template import INSPECTION, MONTHLY, SUMMARY
 from lib03.periods import period_months
-from lib03.template import INSPECTION, MONTHLY, SUMMARY
 from lib03.vocab import indicator_labels
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from builders import copy_sample
 
-from lib03.cache import CACHE_DIR
 from lib03.config import RAW_DIR, load_settings
-from lib03.pipeline import run_clean
+from lib03.ingest.cache import CACHE_DIR
+from lib03.ingest.pipeline import run_clean
 
 FILES = ["DB01.xlsx", "CB11.xlsx", "CB17.xlsm", "CB23.ods", "DB07.xlsx", "CB05.xlsx",
          "CB05 (ban sua).xlsx"]
@@ -29,7 +29,7 @@ def _fresh(raw: Path, out: Path, **kw) -> dict[str, bytes]:
 
 def _cleaned_files(monkeypatch) -> list[str]:
     """Record which files are really cleaned (not taken from the cache)."""
-    import lib03.workers as workers
+    import lib03.ingest.workers as workers
 
     seen: list[str] = []
     real = workers._clean_one
@@ -113,7 +113,7 @@ def test_nothing_changed_rewrites_nothing_but_a_damaged_table_is_restored(tmp_pa
 
 def _digests(monkeypatch, raw: Path) -> list[str]:
     """Record which raw files are hashed (not known from the last run)."""
-    import lib03.cache as cache
+    import lib03.ingest.cache as cache
 
     hashed: list[str] = []
     real = cache.hashlib.file_digest
@@ -128,7 +128,7 @@ def _digests(monkeypatch, raw: Path) -> list[str]:
 
 
 def test_a_settled_file_is_not_hashed_again_until_it_changes(tmp_path, monkeypatch):
-    from lib03.cache import KnownHashes
+    from lib03.ingest.cache import KnownHashes
 
     monkeypatch.setattr(KnownHashes, "SETTLED_NS", 0)  # files copied just now count as settled
     raw, out = _raw(tmp_path / "raw"), tmp_path / "out"

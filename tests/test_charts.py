@@ -1,5 +1,5 @@
 """Charts: every function returns a Figure in Vietnamese words and numbers, and saving is
-byte-stable. Frames are small hand-made copies of what lib03.metrics builds."""
+byte-stable. Frames are small hand-made copies of what lib03.report.metrics builds."""
 
 import math
 import re
@@ -13,8 +13,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from lib03 import charts
-from lib03.formatting import rate_labels, statuses
+from lib03.report import charts
+from lib03.report.formatting import rate_labels, statuses
 
 NAN = math.nan
 TOTAL = "Toàn huyện"

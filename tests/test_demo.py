@@ -20,10 +20,10 @@ from python_calamine import CalamineWorkbook
 from rapidfuzz import fuzz
 
 from lib03 import legacy
-from lib03.config import TABLES_DIR
-from lib03.demo import TRUTH_COLUMNS, _csv, build_demo, write_demo
-from lib03.demo_district import DB
-from lib03.demo_sheets import render
+from lib03.domain import DOMAIN_DIR
+from lib03.forms.demo import TRUTH_COLUMNS, _csv, build_demo, write_demo
+from lib03.forms.demo_district import DB
+from lib03.forms.demo_sheets import render
 from lib03.sheetwrite import Formula, Sheet, address, book_bytes, save_workbook
 from lib03.text import fold_key, has_words
 
@@ -104,7 +104,7 @@ def same(read: object, written: object, encoding: str | None) -> bool:
 
 
 def _rules(table: str) -> list[dict[str, str]]:
-    with open(TABLES_DIR / table, encoding="utf-8") as fh:
+    with open(DOMAIN_DIR / table, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -397,7 +397,7 @@ def test_every_planted_problem_is_listed(truth):
 
 
 def test_rule_violations_are_exactly_the_planted_ones(seeded):
-    """Evaluate tables/rules.csv over the ground truth: only the planted files break a rule."""
+    """Evaluate domain/rules.csv over the ground truth: only the planted files break a rule."""
     demo, truth = seeded
     subcells = {u.code: len(u.cells) for u in demo.units if u.kind == DB}
     values = defaultdict(dict)

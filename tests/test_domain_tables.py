@@ -6,12 +6,13 @@ import re
 import pytest
 
 from lib03 import vocab
-from lib03.config import PACKAGE_DIR, TABLES_DIR
-from lib03.layout import ROW_KEYS
+from lib03.config import PACKAGE_DIR
+from lib03.domain import DOMAIN_DIR
+from lib03.rules import _OPS, rules
+from lib03.ingest.layout import ROW_KEYS
 from lib03.quality import codes
-from lib03.validate import _OPS, rules
 
-TABLES = sorted(TABLES_DIR.glob("*.csv"))
+TABLES = sorted(DOMAIN_DIR.glob("*.csv"))
 
 
 @pytest.mark.parametrize("path", TABLES, ids=lambda p: p.name)
@@ -46,7 +47,7 @@ def test_rules_name_known_fields():
 
 
 def test_label_variants_point_at_indicators():
-    with (TABLES_DIR / "label_variants.csv").open(encoding="utf-8") as fh:
+    with (DOMAIN_DIR / "label_variants.csv").open(encoding="utf-8") as fh:
         targets = {row["target"] for row in csv.DictReader(fh)}
     assert targets <= set(vocab.indicator_ids())
 

@@ -25,10 +25,10 @@ import pytest
 
 from lib03.cli import main
 from lib03.config import PROJECT_ROOT, RAW_DIR, REGISTRY_FILE_NAME
+from lib03.contract import read_table
 from lib03.errors import WorkbookError
+from lib03.ingest.read import read_workbook
 from lib03.quality import codes
-from lib03.read import read_workbook
-from lib03.tables import read_table
 
 PERIOD = "2014-H1"
 # Real files of the sample district, one per format, and the units they report for.

@@ -19,8 +19,8 @@ import pytest
 from builders import copy_sample
 
 from lib03.config import PROJECT_ROOT, RAW_DIR
-from lib03.pipeline import run_clean
-from lib03.tables import read_table
+from lib03.contract import read_table
+from lib03.ingest.pipeline import run_clean
 
 FILES = ["DB01.xlsx", "CB11.xlsx", "CB17.xlsm", "CB23.ods", "DB07.xlsx", "DB13.xlsx"]
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
@@ -41,7 +41,7 @@ def slow_replace(src, dst):
         time.sleep(60)
     real_replace(src, dst)
 os.replace = slow_replace
-from lib03.pipeline import run_clean
+from lib03.ingest.pipeline import run_clean
 run_clean(Path(sys.argv[1]), Path(sys.argv[2]), progress=False)
 """
 

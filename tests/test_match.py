@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from lib03.match import cell_key, match_cells, match_name, match_report_unit, unit_key
-from lib03.registry import index_registry
+from lib03.ingest.match import cell_key, match_cells, match_name, match_report_unit, unit_key
+from lib03.ingest.registry import index_registry
 
 UNITS = pd.DataFrame({
     "unit_code": ["DB01", "DB01-01", "DB01-03", "DB01-13", "DB01-09", "DB02", "CB01"],

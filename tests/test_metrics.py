@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from lib03 import checks, inspection, metrics
 from lib03.config import RAW_DIR, Settings, load_settings
-from lib03.pipeline import run_clean
-from lib03.tables import read_table
+from lib03.contract import read_table
+from lib03.ingest.pipeline import run_clean
+from lib03.report import checks, inspection, metrics
 
 P = "2014-H1"
 UNIT_COLS = ["unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref",

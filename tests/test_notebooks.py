@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE
-from lib03.report import notebooks
+from lib03.report.build import notebooks
 
 NOTEBOOKS = notebooks()
 PARAMETERS = {"period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE}

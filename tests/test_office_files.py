@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib03.clean import extract_report
 from lib03.errors import WorkbookError
-from lib03.read import read_workbook
-from lib03.title import unit_hints
-from lib03.validate import parse_report
+from lib03.ingest.extract import extract_report
+from lib03.ingest.interpret import parse_report
+from lib03.ingest.read import read_workbook
+from lib03.ingest.title import unit_hints
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HERE = FIXTURES / "office"

@@ -1,4 +1,4 @@
-"""Table-driven tests for lib03.parse: every accepted and rejected cell form of the spec."""
+"""Table-driven tests for lib03.ingest.parse: every accepted and rejected cell form of the spec."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from lib03.parse import (
+from lib03.ingest.parse import (
     Parsed,
     find_date_in_text,
     is_blank,

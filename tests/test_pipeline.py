@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from builders import write_report
 
-from lib03.pipeline import run_clean
-from lib03.tables import read_table
+from lib03.contract import read_table
+from lib03.ingest.pipeline import run_clean
 
 
 def _hashes(folder):
@@ -161,7 +161,7 @@ def test_command_line_speaks_vietnamese_and_refuses_writing_into_raw(raw_dir, ca
 
 
 def test_inputs_are_listed_in_byte_order_without_dot_entries(tmp_path):
-    from lib03.pipeline import list_inputs
+    from lib03.ingest.pipeline import list_inputs
 
     raw = tmp_path / "raw"
     names = ["b.xlsx", "a/z.xlsx", "a/b/c.xlsx", "B.xlsx", ".hidden.xlsx", ".x/in-dot.xlsx",

@@ -8,7 +8,7 @@ import pytest
 from builders import write_report
 
 from lib03.errors import WorkbookError
-from lib03.read import read_workbook
+from lib03.ingest.read import read_workbook
 
 
 def test_addresses_count_leading_blank_rows_and_columns(tmp_path):
@@ -125,7 +125,7 @@ def _zip_of(members: dict[str, bytes], compression: int) -> bytes:
 
 @pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
 def test_parts_are_read_as_zipfile_reads_them(compression):
-    from lib03.scan import read_head
+    from lib03.ingest.scan import read_head
 
     members = {"a.xml": b"<a>" + b"x" * 100_000 + b"</a>", "b.xml": b"<b/>", "c.xml": b""}
     data = _zip_of(members, compression)
@@ -137,7 +137,7 @@ def test_parts_are_read_as_zipfile_reads_them(compression):
 
 
 def test_a_part_inflating_past_its_declared_size_is_cut_and_refused():
-    from lib03.scan import read_head
+    from lib03.ingest.scan import read_head
 
     data = bytearray(_zip_of({"s.xml": b"y" * 2_000_000}, zipfile.ZIP_DEFLATED))
     zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
@@ -159,7 +159,7 @@ def test_a_directory_claiming_huge_members_is_read_in_bounded_time():
     import time
     import zlib
 
-    from lib03.scan import check_xml_parts
+    from lib03.ingest.scan import check_xml_parts
 
     head = b"<a>hi</a> "
     buf = io.BytesIO()
@@ -184,7 +184,7 @@ def test_a_directory_claiming_huge_members_is_read_in_bounded_time():
 
 @pytest.mark.parametrize("flag", [0x20, 0x40])
 def test_members_zipfile_refuses_are_refused(flag):
-    from lib03.scan import read_head
+    from lib03.ingest.scan import read_head
 
     data = _zip_of({"a.xml": b"<a/>"}, zipfile.ZIP_DEFLATED)
     zf = zipfile.ZipFile(io.BytesIO(data))
@@ -195,7 +195,7 @@ def test_members_zipfile_refuses_are_refused(flag):
 
 
 def test_a_local_header_naming_another_member_or_outside_the_file_is_refused():
-    from lib03.scan import read_head
+    from lib03.ingest.scan import read_head
 
     data = _zip_of({"a.xml": b"<a/>", "b.xml": b"<b/>"}, zipfile.ZIP_DEFLATED)
     zf = zipfile.ZipFile(io.BytesIO(data))

@@ -2,7 +2,7 @@
 
 import openpyxl
 
-from lib03.registry import index_registry, read_registry
+from lib03.ingest.registry import index_registry, read_registry
 
 
 def _registry(path, rows):
@@ -51,7 +51,7 @@ def test_a_province_registry_longer_than_any_report_sheet_is_read(tmp_path):
     import openpyxl
 
     from lib03.config import load_settings
-    from lib03.registry import read_registry
+    from lib03.ingest.registry import read_registry
 
     rows = load_settings().max_sheet_rows + 1000
     wb = openpyxl.Workbook(write_only=True)

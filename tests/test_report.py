@@ -14,11 +14,11 @@ from browser import needs_chromium, open_page, print_pdf
 
 from lib03.cli import main
 from lib03.config import NOTEBOOKS_DIR, RAW_DIR, load_settings
+from lib03.contract import read_table
 from lib03.errors import ReportError
-from lib03.metrics import load_tables
-from lib03.pipeline import run_clean
-from lib03.report import build_report, recover
-from lib03.tables import read_table
+from lib03.ingest.pipeline import run_clean
+from lib03.report.build import build_report, recover
+from lib03.report.metrics import load_tables
 
 PERIOD = "2014-H1"
 CHARTS = ["01_tinh_hinh_bao_cao", "02_ty_le_dang_ky_theo_don_vi",

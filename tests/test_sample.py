@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from lib03.config import RAW_DIR
-from lib03.demo import write_demo
-from lib03.pipeline import run_clean
-from lib03.tables import read_table
+from lib03.contract import read_table
+from lib03.forms.demo import write_demo
+from lib03.ingest.pipeline import run_clean
 
 TRUTH = RAW_DIR / ".ground_truth"
 

@@ -11,10 +11,8 @@ from openpyxl.utils import get_column_letter
 from template_fill import fill_template, known_values
 
 from lib03.config import RAW_DIR, REGISTRY_FILE_NAME
-from lib03.pipeline import run_clean
-from lib03.registry import read_registry
-from lib03.tables import read_table
-from lib03.template import (
+from lib03.contract import read_table
+from lib03.forms.template import (
     ID_SHEET,
     INSPECTION,
     MONTHLY,
@@ -22,6 +20,8 @@ from lib03.template import (
     template_file_name,
     write_templates,
 )
+from lib03.ingest.pipeline import run_clean
+from lib03.ingest.registry import read_registry
 
 PERIOD = "2014-H2"
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from lib03.clean import extract_report
-from lib03.read import Book, Grid
-from lib03.title import unit_hints
+from lib03.ingest.extract import extract_report
+from lib03.ingest.read import Book, Grid
+from lib03.ingest.title import unit_hints
 
 HEADER = ["STT", "Nội dung (chỉ tiêu)", "Số lượng", "Ghi chú"]
 BODY = [[1, "Tổng số đảng viên", 120, ""], [2, "Số tập thể đã đăng ký", 5, ""]]

@@ -26,14 +26,14 @@ from browser import needs_chromium, open_page
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from lib03 import charts
 from lib03.config import RAW_DIR, REGISTRY_FILE_NAME, load_settings
-from lib03.metrics import load_tables, reporting_status
-from lib03.pipeline import run_clean
-from lib03.registry import read_registry
-from lib03.report import ReportResult, build_report
+from lib03.forms.template import INSPECTION, SUMMARY, write_templates
+from lib03.ingest.pipeline import run_clean
+from lib03.ingest.registry import read_registry
+from lib03.report import charts
+from lib03.report.build import ReportResult, build_report
+from lib03.report.metrics import load_tables, reporting_status
 from lib03.sheetwrite import Sheet, book_bytes
-from lib03.template import INSPECTION, SUMMARY, write_templates
 
 PERIOD = "2014-H1"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

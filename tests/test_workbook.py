@@ -14,8 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from lib03.errors import ReportError
-from lib03.sheetwrite import workbook_bytes
-from lib03.workbook import (
+from lib03.report.workbook import (
     BLANK_NOTE,
     COVER_NAME,
     EMPTY_ROW_TEXT,
@@ -24,6 +23,7 @@ from lib03.workbook import (
     build_summary_workbook,
     write_summary_workbook,
 )
+from lib03.sheetwrite import workbook_bytes
 
 COVER = {
     "title": "Tổng hợp thực hiện Chỉ thị 03-CT/TW, 6 tháng đầu năm 2014",

@@ -1,0 +1,169 @@
+"""Clean one file completely: read → extract → identify its unit → interpret → rows.
+
+`clean_file` is a pure function of the file, the registry and the settings, and never raises:
+whatever a file holds, it ends as rows or as a quarantined submission with its reasons. That
+is what lets `workers` clean files in any order, in any process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lib03.config import SPREADSHEET_SUFFIXES, Settings
+from lib03.errors import WorkbookError, os_reason
+from lib03.ingest.extract import extract_report
+from lib03.ingest.interpret import parse_report
+from lib03.ingest.known_layout import ID_SHEET, read_known_layout, template_identity
+from lib03.ingest.match import RegistryIndex, UnitMatch, match_report_unit
+from lib03.ingest.read import read_workbook
+from lib03.ingest.registry import GRASSROOTS
+from lib03.ingest.scan import check_file_size
+from lib03.ingest.title import unit_hints
+from lib03.periods import period_bounds
+from lib03.quality import Problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    """What one file contributes: its submission row, its table rows, its problems."""
+
+    submission: dict
+    indicators: list[dict] = field(default_factory=list)
+    monthly: list[dict] = field(default_factory=list)
+    inspections: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    doubtful: bool = False  # the file may be another unit's: never preferred over a sure one
+
+
+def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
+               settings: Settings) -> FileResult:
+    """Clean one file completely; never raises, whatever the file holds."""
+    submission = {
+        "period": period, "source_file": rel, "file_format": path.suffix.lower().lstrip("."),
+        "status": "quarantined", "deadline": settings.deadline(period),
+    }
+    try:
+        # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
+        check_file_size(path.stat().st_size, settings.max_file_mb)
+        data = path.read_bytes()
+    except WorkbookError as exc:
+        submission["status_reason"] = exc.code
+        return FileResult(submission, problems=[Problem(exc.code, detail=exc.detail)])
+    except OSError as exc:
+        submission["status_reason"] = "file_unreadable"
+        return FileResult(submission, problems=[Problem("file_unreadable",
+                                                        detail=os_reason(exc))])
+    submission["sha256"] = hashlib.sha256(data).hexdigest()
+    try:
+        return _clean_bytes(period, path, data, rel, registry, submission)
+    except Exception as exc:  # a file must never stop the run: quarantine it and go on
+        log.debug("lỗi không lường trước khi đọc %s", rel, exc_info=True)
+        for key in ("unit_code", "unit_name", "report_date", "on_time"):
+            submission.pop(key, None)
+        submission["status"] = "quarantined"
+        submission["status_reason"] = "file_internal_error"
+        return FileResult(submission, problems=[Problem("file_internal_error",
+                                                        detail=type(exc).__name__)])
+
+
+def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: RegistryIndex,
+                 submission: dict) -> FileResult:
+    result = FileResult(submission)
+
+    def quarantine(code: str, detail: str = "") -> FileResult:
+        result.problems.append(Problem(code, detail=detail))
+        submission["status_reason"] = code
+        return result
+
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return quarantine("file_unsupported_type", path.suffix or "không có đuôi")
+    try:
+        book = read_workbook(path, data)
+    except WorkbookError as exc:
+        return quarantine(exc.code, exc.detail)
+    submission["file_format"] = book.fmt  # what the file is, whatever its name says
+    identity = template_identity(book)
+    raw = read_known_layout(book, identity) if identity else None
+    if identity:
+        submission["template"] = identity.get("version", "")
+        if raw is None:
+            result.problems.append(Problem("template_layout_changed"))
+        book = replace(book, sheets=[g for g in book.sheets if g.name != ID_SHEET])
+    raw = raw or extract_report(book, period)
+    result.problems += raw.problems
+    submission["report_date"] = raw.report_date
+    if not any(t.kind == "summary" for t in raw.tables):
+        return quarantine("file_no_summary")
+    found = _identify(identity, raw, path.stem, registry, result.problems)
+    if found.code is None:
+        return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
+                          found.detail)
+    unit = registry.records[found.code]
+    submission["unit_code"] = found.code
+    submission["unit_name"] = unit["unit_name"]
+    result.doubtful = found.how == "template-doubtful"
+    if found.how in ("fuzzy", "filename"):
+        result.problems.append(Problem("unit_fuzzy_match", detail=found.detail))
+    if not unit["unit_type"]:
+        return quarantine("unit_type_unknown", f"{unit['unit_name']} ({found.code})")
+    if unit["unit_type"] not in GRASSROOTS:
+        return quarantine("unit_not_grassroots", f"{unit['unit_name']} ({found.code})")
+    if raw.stated_period and raw.stated_period != period:
+        return quarantine("period_mismatch", raw.stated_period)
+    if not unit["active"]:
+        result.problems.append(Problem("unit_inactive", detail=f"{unit['unit_name']}"))
+    _check_report_date(raw, period, submission, result.problems)
+    children = registry.children.get(found.code, [])
+    parsed = parse_report(raw, unit, period, children, rel)
+    result.problems += parsed.problems
+    if parsed.empty:
+        return quarantine("report_empty")
+    tag = {"period": period, "unit_code": found.code}
+    result.indicators = [tag | r for r in parsed.indicators]
+    result.monthly = [tag | r for r in parsed.monthly]
+    result.inspections = [tag | r for r in parsed.inspections]
+    submission["status"] = "ok"
+    return result
+
+
+def _identify(identity: dict | None, raw, stem: str, registry: RegistryIndex,
+              problems: list[Problem]) -> UnitMatch:
+    """A template names its unit in its identity sheet: no fuzzy step. A file name that
+    names another unit means a unit filled in someone else's template: said, not guessed."""
+    if not identity or identity["unit_code"] not in registry.names:
+        return match_report_unit(unit_hints(raw), stem, registry)
+    code = identity["unit_code"]
+    hints = unit_hints(raw)
+    titled = match_report_unit(hints, "", registry) if hints else None
+    named = match_report_unit([], stem, registry)
+    for source, other in (("tiêu đề", titled), ("tên tệp", named)):
+        if other and other.code and other.code != code:
+            # A title retyped by hand ("Mã đơn vị: DB01") says more than the template the
+            # unit happened to reuse; a file name alone does not.
+            chosen = other.code if source == "tiêu đề" and other.how in ("code", "exact") \
+                else code
+            problems.append(Problem("template_other_unit", detail=(
+                f"mẫu của {registry.names[code]} ({code}), {source} ghi "
+                f"{registry.names[other.code]} ({other.code}); số liệu được tính cho {chosen}")))
+            return UnitMatch(chosen, "template-doubtful")
+    return UnitMatch(code, "template")
+
+
+def _check_report_date(raw, period: str, submission: dict, problems: list[Problem]) -> None:
+    date = raw.report_date
+    if date is None:
+        problems.append(Problem("report_date_missing"))
+        return
+    start, end = period_bounds(period)
+    if not start <= date <= end + dt.timedelta(days=365):
+        sheet, cell = raw.report_date_cell or ("", "")
+        problems.append(Problem("report_date_implausible", sheet, cell, raw=date.isoformat(),
+                                detail=date.isoformat()))
+        return  # a date that cannot be the report's says nothing about being on time
+    submission["on_time"] = date.isoformat() <= submission["deadline"]

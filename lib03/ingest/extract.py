@@ -1,0 +1,333 @@
+"""Lift the raw cells of a report workbook out of the tables `layout` finds.
+
+Every non-empty row ends up somewhere: in a table's records, in the quality log, or among
+the texts outside the tables that `title` reads for the unit, period and date. Values stay
+raw here; `interpret` parses them once the unit, and so the meaning of each cell, is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache, lru_cache
+
+from lib03 import vocab
+from lib03.ingest.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
+from lib03.ingest.parse import is_blank, parse_count, parse_mark, parse_month
+from lib03.ingest.raw_report import RawCell, RawReport, TitleText
+from lib03.ingest.read import Book, Grid, cell_address
+from lib03.ingest.title import find_title_facts
+from lib03.quality import Problem
+from lib03.text import cached_for_text, cell_text, fold_key, fold_plain
+
+# A cell that is nothing but a date ("20/6/2014", "ngày 20 tháng 6 năm 2014"), as opposed
+# to a sentence holding one ("Phước Hòa, ngày 25 tháng 6 năm 2014" is a signature line).
+_DATE_ONLY = re.compile(
+    r"(?:ngay\s*)?\d{1,2}\s*(?:[-/.]|thang)\s*\d{1,2}(?:\s*(?:[-/.]|nam)\s*\d{2,4})?"
+)
+
+
+@lru_cache(maxsize=65536)
+def _is_signature(text: str) -> bool:
+    # Cached: a pure function of the text; labels and signature lines recur in every file.
+    key = fold_key(text)
+    return vocab.starts_with_word(key, "signature")
+
+
+@cached_for_text  # "x", "-", "Có" fill the cells of every file
+def _is_data_value(value: object) -> bool:
+    """A number, a count written as text, or a mark: what a data row holds (not a name)."""
+    if is_blank(value):
+        return False
+    if isinstance(value, (int, float, dt.date)):
+        return True
+    if _is_signature(cell_text(value)):
+        return False
+    return (parse_count(value).value is not None or parse_mark(value).value is not None
+            or _DATE_ONLY.fullmatch(fold_plain(cell_text(value))) is not None)
+
+
+@lru_cache(maxsize=65536)  # a pure function of the text, asked of every row's label
+def _is_total(text: str) -> bool:
+    """"Cộng", "Tổng cộng 6 tháng đầu năm" — but not "Công an xã" or "Tổng đội …": after
+    the total word only the words of the total_tail list (and numbers) may follow.
+
+    >>> _is_total("Tổng cộng 6 tháng đầu năm"), _is_total("Công an xã"), _is_total("Lũy kế")
+    (True, False, True)
+    """
+    key = fold_key(text)
+    for word in vocab.words("total"):
+        if key == word or key.startswith(word + " "):
+            tail = key[len(word):].split()
+            return all(w.isdigit() or w in vocab.words("total_tail") for w in tail)
+    return False
+
+
+def extract_report(book: Book, period: str | None = None) -> RawReport:
+    """Lift every recognised table and the title texts out of a workbook.
+
+    Hidden sheets hold lookup lists or last period's copy: they are read only when the
+    visible sheets hold no summary table, and are otherwise listed in the log.
+    """
+    report = RawReport()
+    for grid in book.sheets:
+        if not grid.hidden:
+            _extract_sheet(grid, report, period)
+    hidden = [g for g in book.sheets if g.hidden]
+    if not any(t.kind == "summary" for t in report.tables):
+        for grid in hidden:
+            _extract_sheet(grid, report, period)
+    else:
+        report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
+                            if any(not is_blank(v) for row in g.rows for v in row)]
+    find_title_facts(report, period)
+    return report
+
+
+def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
+    tables: list[Table] = []
+    r = 0
+    while (table := find_header_row(grid, r, period)) is not None:
+        tables.append(table)
+        r = table.header_row + 1
+    used: set[int] = set()
+    for i, table in enumerate(tables):
+        end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
+        used.update(range(table.top, table.header_row + 1))
+        _read_rows(grid, table, end, report, used)
+        report.problems += _unread_columns(grid, table)
+        report.tables.append(table)
+        if table.rival_values:
+            chosen = cell_address(table.header_row, table.columns["value"])
+            report.problems.append(Problem(
+                "value_column_ambiguous", grid.name, chosen,
+                detail=f"dùng cột ở ô {chosen}; các cột khác: " + "; ".join(table.rival_values)))
+    first_table = tables[0].top if tables else len(grid.rows)
+    formulas = grid.formula_cells
+    outside = []
+    for r, row in enumerate(grid.rows):
+        if r in used:
+            continue
+        if formulas:
+            report.problems += [Problem("formula_no_value", grid.name, cell_address(r, c))
+                                for c in range(len(row)) if (r, c) in formulas]
+        filled = _filled_cells(row)
+        for c, v in filled:
+            report.outside[(grid.name, r, c)] = v
+            if isinstance(v, str):
+                for line in v.splitlines():
+                    if line.strip():
+                        report.texts.append(TitleText(grid.name, cell_text(line), r, c,
+                                                      r < first_table))
+        if filled:
+            outside.append(r)
+    stray = [cell_address(r, c) for r in outside for c, v in enumerate(grid.rows[r])
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if tables and stray:  # numbers typed beside the tables, not in them
+        report.problems.append(Problem("numbers_outside_table", grid.name, stray[0],
+                                       detail=", ".join(stray[:10]) + (" …" if len(stray) > 10
+                                                                      else "")))
+    if outside and not tables and _has_numbers(grid, outside):
+        report.problems.append(Problem("sheet_unrecognised", grid.name, ""))
+    elif outside:
+        report.problems.append(
+            Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
+        )
+
+
+def _filled_cells(row: list[object]) -> list[tuple[int, object]]:
+    """(column, value) of the cells that are not is_blank (inlined: asked of every cell)."""
+    return [(c, v) for c, v in enumerate(row)
+            if v is not None and (not isinstance(v, str) or v.strip())]
+
+
+def _is_blank_row(row: list[object]) -> bool:
+    """Every cell is_blank (inlined: this is asked of every row of every table)."""
+    return not any(v is not None and (not isinstance(v, str) or v.strip()) for v in row)
+
+
+def _has_numbers(grid: Grid, rows: list[int]) -> bool:
+    return any(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for r in rows for v in grid.rows[r]
+    )
+
+
+def _ranges(rows: list[int]) -> str:
+    spans, start, prev = [], rows[0], rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        spans.append(f"hàng {start + 1}" if start == prev else f"hàng {start + 1}–{prev + 1}")
+        if r is not None:
+            start = prev = r
+    return ", ".join(spans)
+
+
+def _cell(grid: Grid, r: int, c: int | None) -> RawCell | None:
+    if c is None:
+        return None
+    return RawCell(grid.value(r, c), grid.name, r, c, (r, c) in grid.formula_cells)
+
+
+def _row_cells(grid: Grid, r: int, cols: dict[str, int],
+               keys: tuple[str, ...]) -> dict[str, RawCell]:
+    """The cells of row r under each of `keys` the table has a column for, in that order."""
+    row = grid.value_row(r)
+    return {k: RawCell(row[c] if c < len(row) else None, grid.name, r, c,
+                       (r, c) in grid.formula_cells)
+            for k in keys if (c := cols.get(k)) is not None}
+
+
+def _is_number(value: object) -> bool:
+    """A figure: a number, or text that reads as a count ("25 đ/c"); not a mark or a date."""
+    if isinstance(value, (bool, dt.date)):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    parsed = parse_count(value) if isinstance(value, str) else None
+    return bool(parsed) and (parsed.value is not None or parsed.problem == "value_percent")
+
+
+def _is_numbering(values: list[object]) -> bool:
+    """1, 2, 3 … down a column: row numbers, not figures."""
+    nums = [parse_count(v).value for v in values]
+    return len(nums) > 1 and nums == list(range(1, len(nums) + 1))
+
+
+@cache
+def _skipped_columns(kind: str) -> frozenset[str]:
+    # The columns.csv terms of kind "ignore"; the table never changes while lib03 runs.
+    return frozenset(t.id for t in vocab.columns(kind) if t.kind == "ignore")
+
+
+def _unread_columns(grid: Grid, table: Table) -> list[Problem]:
+    """A column of the table that no role reads yet holds numbers ("Trong đó: nữ", a column
+    with no header): said once per column, so no typed figure goes unmentioned. Columns the
+    template knows to skip (Tỷ lệ %, Kế hoạch, ĐVT) are derived or other periods' figures."""
+    known = set(table.columns.values())
+    skipped = _skipped_columns(table.kind)
+    width = max((len(grid.value_row(r)) for r in table.rows), default=0)
+    found = []
+    for c in range(width):
+        header = table.header_texts[c] if c < len(table.header_texts) else ""
+        if c in known or vocab.match_column(table.kind, header) in skipped:
+            continue
+        numbers = [r for r in table.rows if _is_number(grid.value(r, c))]
+        if numbers and not _is_numbering([grid.value(r, c) for r in numbers]):
+            header = header or "không có tiêu đề"
+            found.append(Problem("column_unread", grid.name, cell_address(numbers[0], c),
+                                 detail=f"«{header}», cột {cell_address(0, c)[:-1]}"))
+    return found
+
+
+def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[int]) -> None:
+    cols = table.columns
+    if table.kind == "summary" and "value" not in cols:
+        return
+    after_gap = False  # past a blank row, a row with no data is a note, not a record
+    for r in range(table.header_row + 1, end):
+        row = grid.rows[r]
+        if _is_blank_row(row):
+            after_gap = bool(table.rows)
+            continue
+        if r <= table.header_row + 2 and not table.rows and is_column_number_row(row):
+            used.add(r)
+            continue
+        if "stt" in cols and all(c == cols["stt"] for c, _ in _filled_cells(row)):
+            used.add(r)  # a numbered row left empty: nothing to read, nothing lost
+            continue
+        if table.kind == "summary":
+            taken = _summary_row(grid, table, r, report)
+        else:
+            taken = _record_row(grid, table, r, report, after_gap)
+        if taken:
+            used.add(r)
+            table.rows.append(r)
+        elif taken is None:
+            used.add(r)
+
+
+def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | None:
+    cols = table.columns
+    label = cell_text(grid.value(r, cols["label"]))
+    value = _cell(grid, r, cols["value"])
+    has_value = value.formula or _is_data_value(value.value)
+    if not label or _is_signature(label):
+        if has_value:
+            report.problems.append(Problem("row_unrecognised", grid.name, value.address,
+                                           raw=value.value))
+            return None
+        return False
+    if _is_total(label):  # "Cộng" under a summary: derived, not an indicator
+        report.problems.append(Problem("total_row_skipped", grid.name,
+                                       cell_address(r, cols["label"]), raw=label))
+        return None
+    match = vocab.match_indicator(label)
+    if match.id is None:
+        if has_value:
+            code = "label_ambiguous" if match.how == "ambiguous" else "label_unmatched"
+            report.problems.append(Problem(code, grid.name, cell_address(r, cols["label"]),
+                                           raw=label, detail="; ".join(match.candidates)))
+            return None
+        return False  # a heading or a note: reported with the text outside tables
+    if match.how == "fuzzy":
+        report.problems.append(Problem("label_fuzzy_match", grid.name,
+                                       cell_address(r, cols["label"]), raw=label,
+                                       detail=f"«{label}» → {match.candidates[0]}"))
+    if any(ind == match.id for ind, _ in report.summary):
+        report.problems.append(Problem("indicator_duplicate", grid.name, value.address,
+                                       raw=value.value,
+                                       detail=vocab.indicator_labels()[match.id]))
+        return None
+    report.summary.append((match.id, value))
+    if not has_value:
+        elsewhere = [c for c, v in enumerate(grid.value_row(r))
+                     if c not in (cols["label"], cols["value"], cols.get("stt")) and _is_number(v)]
+        if elsewhere:
+            header = cell_text(grid.value(table.header_row, elsewhere[0])) or "không có tiêu đề"
+            report.problems.append(Problem(
+                "value_elsewhere", grid.name, cell_address(r, elsewhere[0]),
+                raw=grid.value(r, elsewhere[0]),
+                detail=f"{vocab.indicator_labels()[match.id]}; số nằm ở cột «{header}»"))
+    return True
+
+
+def _record_row(grid: Grid, table: Table, r: int, report: RawReport,
+                after_gap: bool) -> bool | None:
+    key_col = "month" if table.kind == "monthly" else "cell_name"
+    key_raw = grid.value(r, table.columns[key_col])
+    cells = _row_cells(grid, r, table.columns, ROW_KEYS[table.kind])
+    data_present = any(
+        c.formula or _is_data_value(c.value) for k, c in cells.items() if k != key_col
+    )
+    key_text = cell_text(key_raw) if isinstance(key_raw, str) else ""
+    if not key_text:  # "Tổng cộng" may stand in the STT column, left of the key column
+        key_text = next((cell_text(v) for v in grid.value_row(r)[:table.columns[key_col]]
+                         if isinstance(v, str) and v.strip()), "")
+    if key_text and _is_total(key_text) and (
+        table.kind == "inspection" or parse_month(key_raw).value is None
+    ):
+        report.problems.append(Problem("total_row_skipped", grid.name,
+                                       cell_address(r, table.columns[key_col]), raw=key_text))
+        return None
+    if is_blank(key_raw) or _is_signature(key_text):
+        if data_present:
+            first = min(c.col for k, c in cells.items() if k != key_col
+                        and (c.formula or not is_blank(c.value)))
+            report.problems.append(Problem("row_unrecognised", grid.name, cell_address(r, first),
+                                           raw=_row_text(grid, r)))
+            return None
+        return False
+    if not data_present and (after_gap or table.kind == "monthly"
+                             and parse_month(key_raw).value is None):
+        return False  # a note or a signature line under the table
+    target = report.monthly if table.kind == "monthly" else report.inspections
+    target.append(cells)
+    return True
+
+
+def _row_text(grid: Grid, r: int) -> str:
+    return " | ".join(str(v) for v in grid.rows[r] if not is_blank(v))[:200]
+
+

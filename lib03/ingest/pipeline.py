@@ -1,0 +1,262 @@
+"""The orchestrator: raw folder → read → clean → match → validate → tables on disk.
+
+`clean_file` does all the work for one file and returns plain data, so files can be cleaned in
+any order (or in worker processes) and the tables are still built once, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import datetime as dt
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lib03.config import REGISTRY_FILE_NAME, Settings, load_settings
+from lib03.contract import (
+    COLUMNS,
+    header_csv,
+    remove_stale_temporaries,
+    render_rows,
+    write_tables,
+)
+from lib03.errors import RawFolderError, WorkbookError
+from lib03.ingest.assemble import Packed, assemble_tables, count_severities
+from lib03.ingest.cache import FileCache, KnownHashes, file_key, fingerprint, run_key
+from lib03.ingest.match import RegistryIndex, index_rows
+from lib03.ingest.registry import read_registry_rows
+from lib03.ingest.scan import check_file_size
+from lib03.ingest.workers import clean_files, default_workers
+from lib03.periods import period_of_folder
+from lib03.quality import Problem, word_problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """Counts for the closing message of `lib03 clean`."""
+
+    files: int
+    ok: int
+    quarantined: int
+    superseded: int
+    errors: int
+    warnings: int
+    out_dir: Path
+    periods: list[str]
+
+
+# Files the operating system leaves in folders: never reports, never errors.
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path relative to the raw folder, as text that can be written to UTF-8 tables.
+
+    A name copied from an old Windows machine may not be UTF-8; it is read as Vietnamese
+    Windows-1258 instead of stopping the run.
+    """
+    return _shown(path.relative_to(root).as_posix())
+
+
+def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]:
+    """Files to clean as (period, path, shown path), and log rows for everything else.
+
+    Dot-files and dot-folders (such as the sample's .ground_truth) are not inputs.
+    """
+    if not raw_dir.is_dir():
+        raise RawFolderError(f"Không tìm thấy thư mục dữ liệu gốc: {raw_dir}")
+    inputs, notes = [], []
+    try:
+        entries = sorted(raw_dir.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise RawFolderError(f"Không đọc được thư mục {raw_dir}: {exc}") from exc
+
+    def note(code: str, period: str, path: Path, detail: str = "") -> None:
+        notes.append(word_problem(Problem(code, detail=detail), period,
+                                  display_path(path, raw_dir)))
+
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        period = period_of_folder(entry.name) if entry.is_dir() else None
+        if period:
+            for rel in _files_under(entry):
+                path = raw_dir / rel
+                if path.name.lower() in SYSTEM_FILES:
+                    note("file_system", period, path)
+                elif path.name.startswith("~$"):
+                    note("file_temporary", period, path)
+                else:
+                    inputs.append((period, path, _shown(rel)))
+        elif entry.is_dir():
+            notes.append(word_problem(Problem("folder_not_period", detail=entry.name), "",
+                                      display_path(entry, raw_dir) + "/"))
+        elif entry.name.startswith("~$"):
+            note("file_temporary", "", entry)
+        elif entry.name.lower() in SYSTEM_FILES:
+            note("file_system", "", entry)
+        elif entry.name != REGISTRY_FILE_NAME:
+            note("file_outside_period", "", entry)
+    return inputs, notes
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every file under a period folder, dot-files and dot-folders left out, as paths relative
+    to the raw folder in byte order (os.walk on text: pathlib costs a province a second)."""
+    found = []
+    top = len(os.fspath(folder)) - len(folder.name)
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = current[top:].replace(os.sep, "/")
+        found += [f"{base}/{name}" for name in files if not name.startswith(".")]
+    return sorted(found, key=os.fsencode)
+
+
+def _shown(rel: str) -> str:
+    """`display_path` of a relative path already in text."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("cp1258", errors="replace")
+
+
+def resolve_duplicates(results: list[Packed]) -> None:
+    """Among several usable reports of one unit in one period the later report date wins;
+    the others become `superseded`, and every one of them is logged."""
+    groups: dict[tuple[str, str], list[Packed]] = {}
+    for res in results:
+        if res.status == "ok":
+            key = (res.submission["period"], res.submission["unit_code"])
+            groups.setdefault(key, []).append(res)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (not r.doubtful, r.submission.get("report_date") or dt.date.min,
+                                  r.submission["source_file"]))
+        winner = group[-1]
+        names = ", ".join(r.submission["source_file"] for r in group)
+        for res in group:
+            if res is not winner:
+                res.outcome = {"status": "superseded", "status_reason": "duplicate_submission"}
+            res.problems.append(Problem("duplicate_submission", detail=(
+                f"{names}; dùng bản {winner.submission['source_file']} (ngày báo cáo muộn nhất;"
+                " cùng ngày hoặc không ghi ngày thì bản có tên tệp đứng sau)"
+            )))
+
+
+def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
+              progress: bool | None = None, workers: int | None = None,
+              cache: bool = True) -> RunSummary:
+    """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir.
+
+    `workers` processes share the files (default: one per core when there are enough files);
+    files cleaned by an earlier run with the same inputs come from the cache in
+    `out_dir/.cache`. The tables are the same bytes whatever the number of workers, with or
+    without the cache.
+    """
+    settings = settings or load_settings()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    inputs, listing_notes = list_inputs(raw_dir)
+    hashes = KnownHashes(out_dir if cache else None)
+    keys = file_keys(inputs, settings, hashes)
+    registry_path = raw_dir / REGISTRY_FILE_NAME
+    store = key = None
+    if cache and registry_path.is_file():
+        try:
+            registry_bytes = registry_path.read_bytes()
+        except OSError:
+            registry_bytes = None  # read_registry below says why, in Vietnamese
+        if registry_bytes is not None:
+            store = FileCache(out_dir, fingerprint(settings, registry_bytes))
+            key = run_key(keys, listing_notes)
+            # Nothing changed since the last run and its tables are intact: nothing to do.
+            if (last := store.unchanged_run(key, out_dir)) is not None:
+                remove_stale_temporaries(out_dir)  # what a killed identical rerun left
+                hashes.save()
+                return RunSummary(**last, out_dir=out_dir)
+    parsed = store.registry() if store else None
+    if parsed is None:
+        units, registry_problems = read_registry_rows(registry_path)
+        # The index and units.csv depend on the registry alone: made once per registry.
+        parsed = (index_rows(units), registry_problems,
+                  header_csv(COLUMNS["units"]) + render_rows(units, COLUMNS["units"]))
+        del units
+        if store:
+            store.put_registry(parsed)
+        _return_freed_memory()
+    registry, registry_problems, units_csv = parsed
+    notes = [word_problem(p, "", REGISTRY_FILE_NAME) for p in registry_problems] + listing_notes
+    show = wants_progress() if progress is None else progress
+    results = _clean_all(inputs, keys, registry, settings, store, workers, show)
+    resolve_duplicates(results)
+    digests = write_tables(assemble_tables(units_csv, results, notes), out_dir)
+    statuses = [r.status for r in results]
+    severities = count_severities(results, notes)
+    counts = dict(
+        files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
+        superseded=statuses.count("superseded"), errors=severities["error"],
+        warnings=severities["warning"], periods=sorted({p for p, _, _ in inputs}),
+    )
+    if store:
+        store.save(key, digests, counts)
+        hashes.save()
+    return RunSummary(**counts, out_dir=out_dir)
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory freed after parsing a province's registry back to the system.
+
+    Reading 28,000 units briefly holds tens of megabytes that the C allocator keeps after
+    they are freed; worker processes forked next would start with all of it. glibc returns
+    it on request; elsewhere this does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def wants_progress() -> bool:
+    """A progress bar only for a person at a terminal: never in CI logs or piped output."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings,
+              hashes: KnownHashes | None = None) -> list[str | None]:
+    """Each input's cache key (its content's sha256, period and path); None for a file that
+    cannot or must not be read (too large, unreadable): those are never cached."""
+    hashes = hashes or KnownHashes(None)
+    keys: list[str | None] = []
+    for period, path, rel in inputs:
+        try:
+            st = path.stat()
+            check_file_size(st.st_size, settings.max_file_mb)
+            keys.append(file_key(period, rel, hashes.sha256(path, st)))
+        except (WorkbookError, OSError):
+            keys.append(None)
+    return keys
+
+
+def _clean_all(inputs: list[tuple[str, Path, str]], keys: list[str | None],
+               registry: RegistryIndex, settings: Settings, store: FileCache | None,
+               workers: int | None, progress: bool) -> list[Packed]:
+    """Every file's result: from the cache when its bytes were cleaned before, else fresh."""
+    results = [store.get(k) if store and k else None for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    count = default_workers(len(todo)) if workers is None else max(1, workers)
+    fresh = clean_files([inputs[i] for i in todo], registry, settings, workers=count,
+                        progress=progress)
+    for i, result in zip(todo, fresh, strict=True):
+        results[i] = result
+        key = keys[i]
+        # A file rewritten while it was being read is not cached under its old bytes.
+        if store and key and key.startswith(f"{result.submission.get('sha256')}|"):
+            store.put(key, result)
+    return results
+
+
+__all__ = ["run_clean", "list_inputs", "resolve_duplicates"]

@@ -1,0 +1,229 @@
+"""`lib03 report`: run the notebooks for a period and write `reports/<period>/`.
+
+The notebooks run with papermill; each is exported in-process with nbconvert's *basic*
+template (no require.js, no MathJax, nothing fetched) into our own page, code hidden and
+images embedded. `index.html` holds every section too, so it is one file that can be emailed.
+Everything is written into a hidden staging folder and moved into place at the end: a failed
+or interrupted run leaves the previous report as it was, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from lib03 import __version__
+from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, PROJECT_ROOT, Settings
+from lib03.errors import ReportError
+from lib03.report.html import index_page, notebook_body, notebook_page
+from lib03.report.notebook import choose_period
+from lib03.report.summary import write_summary
+
+log = logging.getLogger(__name__)
+
+CHARTS_NOTEBOOK = "04_"  # the notebook that writes the chart files for slides
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What `build_report` wrote."""
+
+    period: str
+    folder: Path
+    index: Path
+    pages: list[Path]
+    charts: list[Path]
+
+
+def notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The report's notebooks, in order (``01_…`` to ``04_…``)."""
+    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise ReportError(f"Không tìm thấy sổ tay (notebook) nào trong {folder}.")
+    return found
+
+
+def parameters(period: str, processed_dir: Path, settings: Settings,
+               charts_dir: Path | None, deadline: str | None) -> dict:
+    """The papermill parameters of one run: paths, period and every threshold used."""
+    params = {"period": period, "processed_dir": str(processed_dir),
+              "charts_dir": str(charts_dir) if charts_dir else None, "deadline": deadline}
+    params.update({k: getattr(settings, k) for k in OVERRIDABLE})
+    return params
+
+
+def run_notebook(source: Path, target: Path, params: dict,
+                 final_paths: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """Execute one notebook into `target`; a failure names the notebook and the cell.
+
+    `final_paths` rewrites staging paths in the saved parameters to where the report ends up.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(source), str(target), parameters=params, kernel_name="python3",
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            cwd=str(PROJECT_ROOT), kernel_manager_class=_quiet_kernel_manager())
+    except PapermillExecutionError as exc:
+        first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        # papermill counts its injected parameters cell; the analyst counts the notebook's own.
+        raise ReportError(
+            f"Sổ tay {source.name} dừng ở ô thứ {exc.cell_index} (đếm từ trên xuống, kể cả ô "
+            f"chữ; ô bắt đầu bằng «{first}»): {exc.ename}: {exc.evalue}. Báo cáo cũ (nếu có) "
+            "được giữ nguyên.") from exc
+    except Exception as exc:  # no kernel, a kernel that died: still the notebook's name
+        raise ReportError(f"Không chạy được sổ tay {source.name}: {type(exc).__name__}: "
+                          f"{exc}. Hãy chạy «make report» để cài đủ môi trường.") from exc
+    return scrub(nbformat.read(target, as_version=4), target, final_paths or {})
+
+
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel does not print to the analyst's terminal.
+
+    The kernel's own start-up notices (in English) are noise there; what a notebook prints
+    comes back through Jupyter's messages and stays in the executed notebook.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
+def scrub(nb: nbformat.NotebookNode, path: Path,
+          final_paths: dict[str, str]) -> nbformat.NotebookNode:
+    """Drop run times from an executed notebook so the same inputs give the same bytes, and
+    point its parameters at the published folder rather than the staging one."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id each run
+            for old, new in final_paths.items():
+                cell.source = cell.source.replace(old, new)
+    nbformat.write(nb, path)
+    return nb
+
+
+def title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The notebook's first Markdown heading."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def recover(reports_dir: Path, period: str) -> None:
+    """Finish or undo what a run killed half-way left behind, with no manual step."""
+    final, old = reports_dir / period, reports_dir / f".{period}.cu"
+    if old.exists() and not final.exists():
+        old.rename(final)  # killed between the two renames: the previous report comes back
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(reports_dir / f".{period}.dang-viet", ignore_errors=True)
+
+
+def publish(stage: Path, final: Path) -> None:
+    """Move the finished staging folder into place, replacing the previous report."""
+    old = final.parent / f".{final.name}.cu"
+    if final.exists():
+        final.rename(old)
+    stage.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
+                 period: str | None = None, deadline: str | None = None,
+                 notebooks_dir: Path = NOTEBOOKS_DIR) -> ReportResult:
+    """Run every notebook for a period and write the report folder; returns what was written."""
+    from lib03.report.metrics import load_tables
+
+    tables = load_tables(processed_dir)
+    period = choose_period(tables, period)
+    if deadline:
+        settings = settings.with_overrides(deadlines={period: deadline})
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    recover(reports_dir, period)
+    stage = reports_dir / f".{period}.dang-viet"
+    (stage / "so_tay").mkdir(parents=True)
+    final = reports_dir / period
+    failed_notebook = None
+
+    def run(source: Path) -> nbformat.NotebookNode:
+        nonlocal failed_notebook
+        charts = stage / "charts" if source.name.startswith(CHARTS_NOTEBOOK) else None
+        params = parameters(period, processed_dir.resolve(), settings, charts,
+                            settings.deadline(period))
+        log.info("Đang chạy sổ tay %s", source.name)
+        try:
+            return run_notebook(source, stage / "so_tay" / source.name, params,
+                                {str(stage): str(final)})
+        except ReportError:
+            failed_notebook = failed_notebook or source.name
+            raise
+
+    try:
+        sources = notebooks(notebooks_dir)
+        # The notebooks are independent: each in its own kernel, side by side on the cores,
+        # the chart notebook (the longest) first.
+        order = sorted(sources, key=lambda p: not p.name.startswith(CHARTS_NOTEBOOK))
+        with ThreadPoolExecutor(max_workers=report_workers(len(order))) as pool:
+            executed = dict(zip(order, pool.map(run, order), strict=True))
+        sections = []
+        for source in sources:
+            nb = executed[source]
+            title = title_of(nb, source.stem)
+            body = notebook_body(nb)
+            page = stage / f"{source.stem}.html"
+            _write_text(page, notebook_page(title, period, body, settings))
+            sections.append((source.stem, title, body))
+        write_summary(tables, period, settings, stage / "bang_tong_hop.xlsx")
+        _write_text(stage / "index.html",
+                    index_page(tables, period, settings, sections, __version__))
+    except BaseException as exc:
+        failed = reports_dir / f"{period}.loi"  # kept for the analyst to look at the failure
+        shutil.rmtree(failed, ignore_errors=True)
+        if stage.exists():
+            stage.rename(failed)
+        if isinstance(exc, ReportError) and failed_notebook:
+            raise ReportError(f"{exc} Bản chạy lỗi (mở bằng Jupyter để xem chi tiết): "
+                              f"{failed / 'so_tay' / failed_notebook}") from exc
+        raise
+    publish(stage, final)
+    shutil.rmtree(reports_dir / f"{period}.loi", ignore_errors=True)
+    return ReportResult(
+        period, final, final / "index.html",
+        [final / f"{stem}.html" for stem, _, _ in sections],
+        sorted((final / "charts").glob("*")) if (final / "charts").exists() else [])
+
+
+def report_workers(notebook_count: int) -> int:
+    """Kernels run at once: one per core, at most one per notebook.
+
+    >>> report_workers(1)
+    1
+    """
+    return max(1, min(os.cpu_count() or 1, notebook_count))
+
+
+def _write_text(path: Path, text: str) -> None:
+    # The staging folder is itself the atomic unit; a plain write inside it is enough.
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+

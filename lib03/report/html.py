@@ -1,0 +1,150 @@
+"""The report's HTML pages: executed notebooks exported without code, inside our own page.
+
+nbconvert's full templates load require.js and MathJax from a CDN; the *basic* template
+writes only the cells, so the page around them (and its CSS) is ours and fetches nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+
+import nbformat
+import pandas as pd
+
+from lib03.config import PACKAGE_DIR, Settings
+from lib03.report.formatting import flags, format_date, format_number, period_label, rates
+
+_LANG = "vi"
+
+
+@cache
+def _css() -> str:
+    return (PACKAGE_DIR / "assets" / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_body(nb: nbformat.NotebookNode) -> str:
+    """The cells of an executed notebook as HTML: Markdown and outputs, no code, no prompts.
+
+    Warnings a library printed while running (stderr) stay in the executed notebook and out
+    of the report.
+    """
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _page(title: str, content: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{_LANG}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>\n{_css()}</style>\n</head>\n"
+            f"<body>\n{content}\n</body>\n</html>\n")
+
+
+def _header(period: str, settings: Settings, subtitle: str = "") -> str:
+    sub = f"<p>{html.escape(subtitle)}</p>" if subtitle else ""
+    return ('<header class="dau">'
+            f"<h1>Sơ kết thực hiện Chỉ thị 03-CT/TW — {html.escape(period_label(period))}</h1>"
+            f"<p>Đảng bộ {html.escape(settings.district)}</p>{sub}</header>")
+
+
+def notebook_page(title: str, period: str, body: str, settings: Settings) -> str:
+    """One notebook as its own self-contained page."""
+    content = (f"{_header(period, settings, title)}\n"
+               '<nav class="muc-luc"><p><a href="index.html">← Trang chính của báo cáo</a>'
+               f"</p></nav>\n<main>\n{body}\n</main>")
+    return _page(f"{title} — {period_label(period)}", content)
+
+
+def data_date(tables: dict[str, pd.DataFrame], period: str) -> tuple[str, int]:
+    """The date of the newest usable report of the period, and how many there are."""
+    subs = tables["submissions"]
+    ok = subs[(subs["period"] == period) & (subs["status"] == "ok")]
+    dates = sorted(d for d in ok["report_date"] if d)
+    return (dates[-1] if dates else ""), len(ok)
+
+
+def settings_used(settings: Settings, period: str) -> list[tuple[str, str]]:
+    """The settings a report was made with, as label/value pairs."""
+    return [
+        ("Hạn nộp báo cáo của kỳ", format_date(settings.deadline(period))),
+        ("Ngưỡng bao phủ kiểm tra, giám sát", f"dưới {format_number(settings.coverage_min)} %"),
+        ("Ngưỡng khắc phục kiến nghị", f"dưới {format_number(settings.followup_min)} %"),
+        ("Kiến nghị chưa khắc phục quá", f"{settings.overdue_days} ngày"),
+        ("Thay đổi so với kỳ trước cần xem lại",
+         f"±{format_number(settings.change_share)} % (khi số kỳ trước từ "
+         f"{format_number(settings.change_min_base)} trở lên)"),
+        ("Điểm z hiệu chỉnh coi là khác thường", format_number(settings.outlier_z, 1)),
+        ("Chỉ tiêu phấn đấu (đường mục tiêu)", f"{format_number(settings.target_rate)} %"),
+    ]
+
+
+def method_section(settings: Settings) -> str:
+    """How every number is made, inside the report itself: an emailed index.html travels
+    without the docs folder."""
+    items = "".join(
+        f"<li><b>{html.escape(r.label)}</b> = {html.escape(r.numerator_label)} ÷ "
+        f"{html.escape(r.denominator_label)}"
+        f"{' (chỉ Đảng bộ cơ sở)' if r.scope == 'dang_bo_co_so' else ''}.</li>"
+        for r in rates())
+    rules = "".join(f"<li><b>{html.escape(f['label'])}</b>: "
+                    f"{html.escape(_rule_text(code, settings))}</li>"
+                    for code, f in flags().items())
+    return (
+        '<section class="phan" id="cach-tinh"><h1>Cách tính các con số</h1>'
+        f"<ul>{items}</ul>"
+        "<p>Tỷ lệ của một khối hay toàn huyện là <b>tổng tử số ÷ tổng mẫu số</b> của các đơn vị "
+        "có đủ cả hai số (không lấy trung bình các tỷ lệ). Mẫu số bằng 0 hoặc thiếu thì tỷ lệ "
+        "để trống («–»), không phải 0 %. Ô để trống trong báo cáo của đơn vị là thiếu số liệu, "
+        "không phải số 0. Số liệu giữ đúng như đơn vị ghi; số mâu thuẫn (ví dụ số đăng ký lớn "
+        "hơn tổng số đảng viên) được giữ và nêu trong phần Chất lượng số liệu.</p>"
+        "<p>Một Đảng bộ cơ sở đã báo cáo bị đánh dấu yếu về kiểm tra, giám sát khi có ít nhất "
+        f"một điều sau:</p><ul>{rules}</ul></section>\n")
+
+
+def _rule_text(code: str, settings: Settings) -> str:
+    """The rule behind a flag (domain/flags.csv), with this run's thresholds."""
+    return flags()[code]["rule"].format(
+        coverage_min=format_number(settings.coverage_min),
+        followup_min=format_number(settings.followup_min),
+        overdue_days=settings.overdue_days)
+
+
+def index_page(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
+               sections: list[tuple[str, str, str]], version: str) -> str:
+    """The report's front page: what it covers, the settings used, links, then every section
+    inline so that this one file is the whole report."""
+    newest, usable = data_date(tables, period)
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in settings_used(settings, period))
+    toc = "".join(f'<li><a href="#{html.escape(stem)}">{html.escape(title)}</a> '
+                  f'(<a href="{html.escape(stem)}.html">trang riêng</a>)</li>'
+                  for stem, title, _ in sections)
+    body = "".join(f'<section class="phan" id="{html.escape(stem)}">\n{content}\n</section>\n'
+                   for stem, _, content in sections)
+    intro = (f"Số liệu: {format_number(usable)} báo cáo dùng được của kỳ {period}; báo cáo "
+             f"mới nhất ghi ngày {format_date(newest)}.")
+    content = (
+        f"{_header(period, settings, intro)}\n"
+        '<nav class="muc-luc"><h2>Nội dung</h2>'
+        f"<ol>{toc}</ol>"
+        '<p>Bảng số liệu để dán vào văn bản: <a href="bang_tong_hop.xlsx">bang_tong_hop.xlsx</a>.'
+        ' Biểu đồ cho trình chiếu (PNG 200 dpi và SVG): thư mục <a href="charts/">charts/</a>.'
+        " Sổ tay đã chạy (mở bằng Jupyter): thư mục <a href=\"so_tay/\">so_tay/</a>.</p>"
+        "<h2>Thiết lập đã dùng</h2>"
+        f'<table class="thiet-lap"><tbody>{rows}</tbody></table>'
+        '<p>Cách tính từng con số: <a href="#cach-tinh">phần cuối báo cáo</a> (chi tiết hơn '
+        "trong docs/assumptions_caveats.md của chương trình).</p>"
+        f"</nav>\n<main>\n{body}{method_section(settings)}</main>\n"
+        f"<footer>Lập bằng lib03 {html.escape(version)}. Chạy lại «make report PERIOD={period}» "
+        "với cùng dữ liệu gốc và cùng thiết lập cho ra đúng báo cáo này, từng byte.</footer>")
+    return _page(f"Sơ kết Chỉ thị 03 — {period_label(period)}", content)
