@@ -17,8 +17,10 @@ from lib03.config import (
     PROCESSED_DIR,
     RAW_DIR,
     REPORTS_DIR,
+    SETTINGS_TABLE,
     TEMPLATES_DIR,
     Settings,
+    load_settings,
 )
 from lib03.errors import Lib03Error, os_reason
 from lib03.periods import is_period_id
@@ -66,15 +68,16 @@ _ARGPARSE_WORDS = (
 
 # What each report threshold a run may override means (names and defaults: config.OVERRIDABLE
 # and lib03/settings.toml).
-_THRESHOLD_HELP = {
-    "coverage_min": "ngưỡng % chi bộ trực thuộc được kiểm tra, giám sát (mặc định 50)",
-    "followup_min": "ngưỡng % kiến nghị đã khắc phục (mặc định 70)",
-    "overdue_days": "số ngày một kiến nghị được để mở (mặc định 90)",
-    "change_share": "% thay đổi so với kỳ trước cần xem lại (mặc định 33)",
-    "change_min_base": "chỉ so khi số kỳ trước từ chừng này trở lên (mặc định 10)",
-    "outlier_z": "điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)",
-    "target_rate": "chỉ tiêu phấn đấu, % (mặc định 90)",
-}
+def _threshold_help(name: str, defaults: Settings) -> str:
+    """A threshold's help from domain/settings.csv, with the default this folder uses.
+
+    >>> _threshold_help("outlier_z", Settings())
+    'điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)'
+    """
+    default = f"{getattr(defaults, name):g}".replace(".", ",")
+    return f"{SETTINGS_TABLE[name]['help']} (mặc định {default})"
+
+
 _WORKERS_HELP = ("số tiến trình đọc tệp song song (mặc định: mỗi lõi CPU một tiến trình khi có "
                  "nhiều tệp); kết quả giống hệt nhau dù chọn bao nhiêu")
 
@@ -112,8 +115,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from lib03.ingest.pipeline import run_clean
 
     _outside_raw(Path(args.raw), Path(args.out))
-    summary = run_clean(Path(args.raw), Path(args.out), workers=args.workers,
-                        cache=not args.no_cache)
+    summary = run_clean(Path(args.raw), Path(args.out), settings=load_settings(),
+                        workers=args.workers, cache=not args.no_cache)
     print(_summary_text(summary))
     return 0
 
@@ -128,7 +131,6 @@ def _skip_iri_format_check() -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     _skip_iri_format_check()  # before anything imports nbformat
-    from lib03.config import load_settings
     from lib03.ingest.pipeline import run_clean
     from lib03.report.build import build_report
 
@@ -142,8 +144,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(
         **{name: getattr(args, name) for name in OVERRIDABLE})
     if not args.skip_clean:
-        print(_summary_text(run_clean(Path(args.raw), processed, workers=args.workers,
-                                      cache=not args.no_cache)))
+        print(_summary_text(run_clean(Path(args.raw), processed, settings=settings,
+                                      workers=args.workers, cache=not args.no_cache)))
     print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
     result = build_report(processed, Path(args.reports), settings, args.period, deadline)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
@@ -173,23 +175,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.scale < 1:
         raise UsageError("--scale phải là số nguyên từ 1 trở lên.")
-    write_demo(Path(args.out), seed=args.seed, scale=args.scale)
+    write_demo(Path(args.out), load_settings(), seed=args.seed, scale=args.scale)
     print(f"Đã viết dữ liệu mẫu của huyện giả định vào {args.out}")
     return 0
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from lib03.config import REGISTRY_FILE_NAME, load_settings
+    from lib03.config import REGISTRY_FILE_NAME
     from lib03.forms.template import write_templates
     from lib03.ingest.registry import read_registry
 
     if not is_period_id(args.period):
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H2).")
-    units, _ = read_registry(Path(args.raw) / REGISTRY_FILE_NAME)
+    settings = load_settings()
+    units, _ = read_registry(Path(args.raw) / REGISTRY_FILE_NAME, settings.limits)
     out = Path(args.out) if args.out else TEMPLATES_DIR / args.period
     _outside_raw(Path(args.raw), out)
-    paths = write_templates(units, args.period, out, load_settings().district)
+    paths = write_templates(units, args.period, out, settings.district)
     print(f"Đã viết {len(paths)} biểu mẫu kỳ {args.period} vào {out}")
     return 0
 
@@ -224,10 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="không làm sạch lại, dùng số liệu đã có trong thư mục đã xử lý")
     p.add_argument("--deadline", help="hạn nộp của kỳ, ví dụ 25/06/2014 (mặc định theo "
                    "settings.toml)")
+    try:
+        defaults = load_settings()
+    except Lib03Error:  # a broken settings.toml is reported when a command runs, not by --help
+        defaults = Settings()
     for name in OVERRIDABLE:
         # argparse formats help with %: a literal percent sign is written %%.
         p.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(Settings(), name)),
-                       dest=name, help=_THRESHOLD_HELP[name].replace("%", "%%"))
+                       dest=name, help=_threshold_help(name, defaults).replace("%", "%%"))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")

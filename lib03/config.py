@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 
+from lib03.domain import read_table
 from lib03.errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,6 +27,26 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The bounds a file must keep before it is parsed (docs/assumptions_caveats.md §1)."""
+
+    max_file_mb: int = 50
+    max_unzipped_mb: int = 50
+    max_sheets: int = 50
+    max_sheet_rows: int = 5000
+    max_sheet_cells: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class Matching:
+    """How close a hand-typed name or label must be to be taken (0–100 scores)."""
+
+    unit_threshold: float = 88.0
+    label_threshold: float = 90.0
+    margin: float = 5.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every threshold in one place; defaults live in settings.toml."""
 
@@ -36,7 +57,7 @@ class Settings:
     fuzzy_label_threshold: float = 90.0
     fuzzy_margin: float = 5.0
     district: str = "huyện"
-    # Report thresholds (SPEC §6 and issue 3); shares are in percent, as analysts say them.
+    # Report thresholds (docs/du_lieu.md §5); shares are in percent, as analysts say them.
     coverage_min: float = 50.0
     followup_min: float = 70.0
     overdue_days: int = 90
@@ -44,12 +65,24 @@ class Settings:
     change_min_base: int = 10
     outlier_z: float = 3.5
     target_rate: float = 90.0
-    # Bounds checked before a file is parsed (issue 6): a hostile or runaway file is refused.
+    # Bounds checked before a file is parsed (docs/assumptions_caveats.md §1): a hostile or
+    # runaway file is refused.
     max_file_mb: int = 50
     max_unzipped_mb: int = 50
     max_sheets: int = 50
     max_sheet_rows: int = 5000
     max_sheet_cells: int = 2_000_000
+
+    @property
+    def limits(self) -> Limits:
+        """The slice of the settings that the pre-parse checks use."""
+        return Limits(self.max_file_mb, self.max_unzipped_mb, self.max_sheets,
+                      self.max_sheet_rows, self.max_sheet_cells)
+
+    @property
+    def matching(self) -> Matching:
+        """The slice of the settings that name and label matching use."""
+        return Matching(self.fuzzy_unit_threshold, self.fuzzy_label_threshold, self.fuzzy_margin)
 
     def deadline(self, period: str) -> str:
         """ISO deadline date for a period id such as ``2014-H1``.
@@ -75,11 +108,16 @@ class Settings:
         return _checked(replace(self, deadlines=deadlines, **_typed(values, "tham số")))
 
 
+# Each setting's section, use, Vietnamese label and help live in domain/settings.csv: the CLI
+# help, the notebooks' parameter check and the report's list of settings all read it there.
+SETTINGS_TABLE = {row["name"]: row for row in read_table("settings")}
 # The report thresholds a single run may override (papermill parameters, CLI options).
-OVERRIDABLE = ("coverage_min", "followup_min", "overdue_days", "change_share",
-               "change_min_base", "outlier_z", "target_rate")
+OVERRIDABLE = tuple(n for n, r in SETTINGS_TABLE.items() if r["section"] == "report")
+# What cleaning depends on: these (and only these) are part of the cleaning cache's key.
+CLEANING_SETTINGS = tuple(n for n, r in SETTINGS_TABLE.items() if r["used_by"] == "clean")
 # Which [section] of settings.toml each value is read from.
-_SECTIONS = ("clean", "template", "report", "limits")
+_SECTIONS = tuple(dict.fromkeys(r["section"] for r in SETTINGS_TABLE.values()
+                                if r["section"] != "deadlines"))
 _PERCENTS = ("fuzzy_unit_threshold", "fuzzy_label_threshold", "fuzzy_margin", "coverage_min",
              "followup_min", "change_share", "target_rate")
 

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from lib03.config import load_settings
+from lib03.config import Matching
 from lib03.domain import read_table
 from lib03.text import fold_key, has_words
 
@@ -102,8 +102,10 @@ def _variant_keys() -> dict[str, str]:
     return keys
 
 
-def match_indicator(label: object) -> LabelMatch:
-    """Match a summary-row label to an indicator id.
+def match_indicator(label: object,
+                    matching: Matching = Matching()) -> LabelMatch:  # noqa: B008 (frozen)
+    """Match a summary-row label to an indicator id; `matching` holds the fuzzy thresholds
+    of the run (`Settings.matching`).
 
     >>> match_indicator("1. Tổng số ĐV").id
     'tong_dang_vien'
@@ -115,13 +117,13 @@ def match_indicator(label: object) -> LabelMatch:
     key = fold_key(label)
     if not key:
         return LabelMatch(None, "none")
-    return _match_by_words(key) or _fuzzy(key)
+    return _match_by_words(key) or _fuzzy(key, matching)
 
 
 @lru_cache(maxsize=65536)
 def _match_by_words(key: str) -> LabelMatch | None:
     # Cached: a pure function of the key and the tables (LabelMatch is frozen); the same labels
-    # stand in every summary. The fuzzy step reads the settings, so it is not cached.
+    # stand in every summary. The fuzzy step depends on the thresholds, so it is not cached.
     exact = _variant_keys().get(key)
     if exact:
         return LabelMatch(exact, "exact")
@@ -133,8 +135,7 @@ def _match_by_words(key: str) -> LabelMatch | None:
     return None
 
 
-def _fuzzy(key: str) -> LabelMatch:
-    settings = load_settings()
+def _fuzzy(key: str, matching: Matching) -> LabelMatch:
     variants = _variant_keys()
     hits = process.extract(key, list(variants), scorer=fuzz.ratio, limit=10)
     best_per_id: dict[str, float] = {}
@@ -145,9 +146,9 @@ def _fuzzy(key: str) -> LabelMatch:
     candidates = tuple(f"{labels[i]} ({score:.0f}%)" for i, score in ranked[:3])
     # "chưa", "không", "miễn" turn a label into its opposite: never accepted as a near miss.
     negated = any(has_words(key, w) for w in words("negation"))
-    if ranked and ranked[0][1] >= settings.fuzzy_label_threshold and not negated:
+    if ranked and ranked[0][1] >= matching.label_threshold and not negated:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked[0][1] - runner_up >= settings.fuzzy_margin:
+        if ranked[0][1] - runner_up >= matching.margin:
             return LabelMatch(ranked[0][0], "fuzzy", candidates[:1])
     return LabelMatch(None, "none", candidates)
 

@@ -178,3 +178,88 @@ def test_a_rerun_from_the_cache_does_not_import_pandas(tmp_path):
                           timeout=300)
     assert done.stdout.strip().splitlines()[-1] == "0 False", done.stdout + done.stderr
     assert _tables(out) == _fresh(raw, tmp_path / "fresh")
+
+
+def test_a_limit_passed_to_run_clean_is_the_limit_used(tmp_path, monkeypatch):
+    """Settings handed to run_clean reach the checks deep inside cleaning, and the cache is
+    keyed by them: a stricter limit is not answered from a cache made under the looser one."""
+    from dataclasses import replace
+
+    raw, out = _raw(tmp_path / "raw", ["DB01.xlsx", "CB11.xlsx"]), tmp_path / "out"
+    run_clean(raw, out, progress=False, workers=1)
+    assert "file_too_large" not in _tables(out)["submissions.csv"].decode("utf-8-sig")
+    seen = _cleaned_files(monkeypatch)
+    strict = replace(load_settings(), max_sheets=1)  # every sample workbook has 3 sheets
+    run_clean(raw, out, progress=False, workers=1, settings=strict)
+    assert len(seen) == 2
+    subs = _tables(out)["submissions.csv"].decode("utf-8-sig")
+    assert subs.count("file_too_large") == 2, subs
+    assert _tables(out) == _fresh(raw, tmp_path / "fresh", settings=strict)
+
+
+def test_a_fuzzy_threshold_passed_to_run_clean_is_the_one_used(tmp_path):
+    from dataclasses import replace
+
+    raw = _raw(tmp_path / "raw")
+    loose = _fresh(raw, tmp_path / "loose")
+    strict = _fresh(raw, tmp_path / "strict", settings=replace(
+        load_settings(), fuzzy_unit_threshold=100.0, fuzzy_label_threshold=100.0))
+    assert strict != loose
+    log = strict["quality_log.csv"].decode("utf-8-sig")
+    assert "cell_fuzzy_match" not in log and "label_fuzzy_match" not in log
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    from lib03.config import PACKAGE_DIR
+
+    copy = tmp_path / "lib03"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_cache_fingerprint_covers_exactly_what_cleaning_uses(tmp_path):
+    from lib03.ingest.cache import fingerprint
+
+    package = _package_copy(tmp_path)
+    settings = load_settings()
+
+    def key() -> str:
+        return fingerprint(settings, b"registry", package_dir=package)
+
+    before = key()
+    for unrelated in ("report/charts.py", "report/html.py", "forms/template.py", "cli.py",
+                      "sheetwrite.py", "assets/report.css"):
+        with open(package / unrelated, "a", encoding="utf-8") as fh:
+            fh.write("\n# a comment\n")
+        assert key() == before, unrelated
+    assert fingerprint(settings.with_overrides(coverage_min=10), b"registry",
+                       package_dir=package) == before
+    for used in ("ingest/read.py", "text.py", "domain/indicators.csv", "vocab.py"):
+        with open(package / used, "a", encoding="utf-8") as fh:
+            fh.write("\n# a comment\n")
+        assert key() != before, used
+        before = key()
+    assert fingerprint(settings.with_overrides(deadlines={"2014-H1": "2014-06-01"}),
+                       b"registry", package_dir=package) != before
+    assert fingerprint(settings, b"another registry", package_dir=package) != before
+
+
+def test_cache_fingerprint_names_every_shared_module_cleaning_imports():
+    from test_architecture import GRAPH, layer
+
+    from lib03.config import PACKAGE_DIR
+    from lib03.ingest.cache import CLEANING_SHARED
+
+    reached, todo = set(), [m for m in GRAPH if layer(m) == "ingest"]
+    while todo:
+        module = todo.pop()
+        for other in GRAPH[module] - reached:
+            reached.add(other)
+            todo.append(other)
+    shared = {m for m in reached if layer(m) == "shared"} | {"lib03"}
+    files = set()
+    for module in shared:
+        path = PACKAGE_DIR.parent.joinpath(*module.split("."))
+        files.add((path / "__init__.py" if path.is_dir() else path.with_suffix(".py"))
+                  .relative_to(PACKAGE_DIR).as_posix())
+    assert sorted(files) == sorted(CLEANING_SHARED)

@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 from rapidfuzz import fuzz
 
 from lib03 import legacy
+from lib03.config import load_settings
 from lib03.domain import DOMAIN_DIR
 from lib03.forms.demo import TRUTH_COLUMNS, _csv, build_demo, write_demo
 from lib03.forms.demo_district import DB
@@ -37,7 +38,7 @@ def demo():
 def raw(tmp_path_factory, demo):
     out = tmp_path_factory.mktemp("demo") / "raw"
     started = time.perf_counter()
-    write_demo(out)
+    write_demo(out, load_settings())
     assert time.perf_counter() - started < 5
     return out
 
@@ -48,7 +49,7 @@ def seeded(request, demo):
     built = demo if request.param == 3 else build_demo(request.param)
     tables = {
         name: [dict(zip(TRUTH_COLUMNS[name], map(_csv, row), strict=True)) for row in rows]
-        for name, rows in built.truth().items()
+        for name, rows in built.truth(load_settings()).items()
     }
     return built, tables
 
@@ -126,7 +127,7 @@ def rule_hits(text: str, rows: list[dict[str, str]], name: str) -> list[str]:
 
 
 def test_same_seed_same_bytes(raw, tmp_path):
-    write_demo(tmp_path / "again")
+    write_demo(tmp_path / "again", load_settings())
 
     def tree(root: Path) -> dict[str, str]:
         return {

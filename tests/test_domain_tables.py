@@ -8,9 +8,9 @@ import pytest
 from lib03 import vocab
 from lib03.config import PACKAGE_DIR
 from lib03.domain import DOMAIN_DIR
-from lib03.rules import _OPS, rules
 from lib03.ingest.layout import ROW_KEYS
 from lib03.quality import codes
+from lib03.rules import _OPS, rules
 
 TABLES = sorted(DOMAIN_DIR.glob("*.csv"))
 
@@ -77,3 +77,34 @@ def test_a_wrong_setting_is_refused_in_vietnamese(tmp_path, toml, words):
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(SettingsError, match=words):
         load_settings(path)
+
+
+def test_settings_table_describes_every_setting_where_settings_toml_puts_it():
+    import tomllib
+    from dataclasses import fields
+
+    from lib03.config import SETTINGS_FILE, SETTINGS_TABLE, Settings
+
+    assert list(SETTINGS_TABLE) == [f.name for f in fields(Settings)]
+    with open(SETTINGS_FILE, "rb") as fh:
+        shipped = tomllib.load(fh)
+    for section, values in shipped.items():
+        for name in values if section != "deadlines" else ():
+            assert SETTINGS_TABLE[name]["section"] == section, name
+    for name, row in SETTINGS_TABLE.items():
+        assert row["used_by"] in ("clean", "report", "template"), name
+        assert row["label"] and row["help"], name
+        if row["section"] not in ("deadlines",):
+            assert name in shipped[row["section"]], f"{name} missing from settings.toml"
+
+
+def test_code_defaults_are_the_shipped_settings():
+    """Functions called without settings (tests, a notebook cell) use the dataclass defaults:
+    they must be what settings.toml ships, or a library call would differ from `lib03 clean`."""
+    from lib03.config import Limits, Matching, Settings, load_settings
+
+    shipped = load_settings()
+    assert shipped.limits == Limits() and shipped.matching == Matching()
+    for name in ("coverage_min", "followup_min", "overdue_days", "change_share",
+                 "change_min_base", "outlier_z", "target_rate", "deadline_h1", "deadline_h2"):
+        assert getattr(shipped, name) == getattr(Settings(), name), name

@@ -10,7 +10,7 @@ import pytest
 
 from lib03.errors import WorkbookError
 from lib03.ingest.extract import extract_report
-from lib03.ingest.interpret import parse_report
+from lib03.ingest.interpret import interpret_report
 from lib03.ingest.read import read_workbook
 from lib03.ingest.title import unit_hints
 
@@ -28,7 +28,7 @@ NO_CHILDREN: list[dict] = []
 def _clean(name: str, unit_type: str):
     raw = extract_report(read_workbook(FIXTURES / name))
     unit = pd.Series({"unit_code": "X", "unit_type": unit_type, "unit_name": "X"})
-    return raw, parse_report(raw, unit, "2014-H1", NO_CHILDREN, name)
+    return raw, interpret_report(raw, unit, "2014-H1", NO_CHILDREN, name)
 
 
 def _plain(value):

@@ -6,7 +6,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from lib03.config import RAW_DIR
+from lib03.config import RAW_DIR, load_settings
 from lib03.contract import read_table
 from lib03.forms.demo import write_demo
 from lib03.ingest.pipeline import run_clean
@@ -41,7 +41,7 @@ def _compare(ours: pd.DataFrame, truth: pd.DataFrame, keys: list[str]) -> None:
 
 
 def test_demo_regenerates_the_committed_sample(tmp_path):
-    write_demo(tmp_path / "raw")
+    write_demo(tmp_path / "raw", load_settings())
     assert _hashes(tmp_path / "raw") == _hashes(RAW_DIR)
 
 

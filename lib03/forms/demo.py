@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from lib03.config import load_settings
+from lib03.config import Settings
 from lib03.forms.demo_district import (
     CBCS,
     DB,
@@ -121,8 +121,9 @@ class Demo:
     units: list[Unit]
     files: list[DemoFile]
 
-    def truth(self) -> dict[str, list[list[object]]]:
-        return _truth(self)
+    def truth(self, settings: Settings) -> dict[str, list[list[object]]]:
+        """What a correct clean of these files gives under `settings` (their deadlines)."""
+        return _truth(self, settings)
 
 
 def build_demo(seed: int = 3, scale: int = 1) -> Demo:
@@ -241,14 +242,15 @@ def file_stem(unit: Unit, period: str, idx: int) -> str:
     ][idx % 6]  # fmt: skip
 
 
-def write_demo(out_dir: Path, *, seed: int = 3, scale: int = 1) -> None:
-    """Write the sample district's raw data and its ground truth under `out_dir`."""
+def write_demo(out_dir: Path, settings: Settings, *, seed: int = 3, scale: int = 1) -> None:
+    """Write the sample district's raw data and its ground truth under `out_dir`; the truth's
+    on-time column follows the deadlines of `settings`."""
     out_dir = Path(out_dir)
     demo = build_demo(seed, scale)
     write_book([demo.registry], out_dir / "danh_muc_don_vi.xlsx")
     for f in demo.files:
         write_bytes(out_dir / f.path, f.data)
-    for name, rows in demo.truth().items():
+    for name, rows in demo.truth(settings).items():
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(TRUTH_COLUMNS[name])
@@ -268,8 +270,7 @@ def _csv(value: object) -> str:
     return str(value)
 
 
-def _truth(demo: Demo) -> dict[str, list[list[object]]]:
-    settings = load_settings()
+def _truth(demo: Demo, settings: Settings) -> dict[str, list[list[object]]]:
     order = {r["indicator"]: i for i, r in enumerate(indicator_table())}
     t = {"units": [[u.code, u.name, u.kind, u.parent, u.sector, u.members, u.active]
                    for u in sorted(all_units(demo.units), key=lambda u: u.code)]}  # fmt: skip

@@ -2,8 +2,8 @@
 
 A file's result is stored under the sha256 of its bytes (with its period and path, which its
 rows carry). The whole cache belongs to one *fingerprint* of everything else a result depends
-on: lib03's version and code, its domain tables, the settings that affect cleaning and the
-unit registry. Change any of them and the cache starts afresh. The cache lives in
+on: lib03's version and cleaning code, its domain tables, the settings that affect cleaning
+and the unit registry. Change any of them and the cache starts afresh. The cache lives in
 `<processed>/.cache/` and can be deleted at any time with no effect but speed.
 """
 
@@ -15,11 +15,10 @@ import logging
 import os
 import pickle
 import time
-from dataclasses import fields
 from pathlib import Path
 
 from lib03 import __version__
-from lib03.config import OVERRIDABLE, PACKAGE_DIR, Settings
+from lib03.config import CLEANING_SETTINGS, PACKAGE_DIR, Settings
 from lib03.contract import write_atomic
 from lib03.ingest.assemble import Packed
 
@@ -30,16 +29,33 @@ CACHE_DIR = ".cache"
 _FORMAT = 9
 
 
-def fingerprint(settings: Settings, registry_bytes: bytes) -> str:
-    """What every cached result depends on besides its own file.
+# The shared modules the ingest wing imports (tests/test_cache.py checks this list against the
+# imports themselves). The report and forms wings, the CLI and sheetwrite do not clean.
+CLEANING_SHARED = ("__init__.py", "config.py", "contract.py", "domain/__init__.py", "errors.py",
+                   "legacy.py", "periods.py", "quality.py", "rules.py", "text.py", "vocab.py")
 
-    Report thresholds do not change what cleaning produces, so changing them keeps the cache.
+
+def cleaning_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """The files whose every byte cleaning depends on: the ingest wing, the shared modules it
+    imports, and the domain tables."""
+    return sorted([*(package_dir / "ingest").glob("*.py"),
+                   *(package_dir / name for name in CLEANING_SHARED),
+                   *(package_dir / "domain").glob("*.csv")])
+
+
+def fingerprint(settings: Settings, registry_bytes: bytes,
+                package_dir: Path = PACKAGE_DIR) -> str:
+    """What every cached result depends on besides its own file: the cleaning code and tables,
+    the settings cleaning uses (as passed in), and the registry.
+
+    Report thresholds, the report's own code and the district's name do not change what
+    cleaning produces, so changing them keeps the cache.
     """
     h = hashlib.sha256(f"{_FORMAT}|{__version__}".encode())
-    for path in sorted([*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.glob("domain/*.csv")]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    cleaning = {f.name: getattr(settings, f.name) for f in fields(settings)
-                if f.name not in OVERRIDABLE}
+    for path in cleaning_sources(package_dir):
+        name = path.relative_to(package_dir).as_posix()
+        h.update(name.encode() + b"\0" + path.read_bytes())
+    cleaning = {name: getattr(settings, name) for name in CLEANING_SETTINGS}
     h.update(repr(sorted(cleaning.items())).encode())
     h.update(hashlib.sha256(registry_bytes).digest())
     return h.hexdigest()

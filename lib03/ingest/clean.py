@@ -13,10 +13,10 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lib03.config import SPREADSHEET_SUFFIXES, Settings
+from lib03.config import SPREADSHEET_SUFFIXES, Matching, Settings
 from lib03.errors import WorkbookError, os_reason
 from lib03.ingest.extract import extract_report
-from lib03.ingest.interpret import parse_report
+from lib03.ingest.interpret import interpret_report
 from lib03.ingest.known_layout import ID_SHEET, read_known_layout, template_identity
 from lib03.ingest.match import RegistryIndex, UnitMatch, match_report_unit
 from lib03.ingest.read import read_workbook
@@ -61,7 +61,7 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
                                                         detail=os_reason(exc))])
     submission["sha256"] = hashlib.sha256(data).hexdigest()
     try:
-        return _clean_bytes(period, path, data, rel, registry, submission)
+        return _clean_bytes(period, path, data, rel, registry, submission, settings)
     except Exception as exc:  # a file must never stop the run: quarantine it and go on
         log.debug("lỗi không lường trước khi đọc %s", rel, exc_info=True)
         for key in ("unit_code", "unit_name", "report_date", "on_time"):
@@ -73,7 +73,7 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
 
 
 def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: RegistryIndex,
-                 submission: dict) -> FileResult:
+                 submission: dict, settings: Settings) -> FileResult:
     result = FileResult(submission)
 
     def quarantine(code: str, detail: str = "") -> FileResult:
@@ -84,7 +84,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return quarantine("file_unsupported_type", path.suffix or "không có đuôi")
     try:
-        book = read_workbook(path, data)
+        book = read_workbook(path, data, limits=settings.limits)
     except WorkbookError as exc:
         return quarantine(exc.code, exc.detail)
     submission["file_format"] = book.fmt  # what the file is, whatever its name says
@@ -95,12 +95,12 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         if raw is None:
             result.problems.append(Problem("template_layout_changed"))
         book = replace(book, sheets=[g for g in book.sheets if g.name != ID_SHEET])
-    raw = raw or extract_report(book, period)
+    raw = raw or extract_report(book, period, settings.matching)
     result.problems += raw.problems
     submission["report_date"] = raw.report_date
     if not any(t.kind == "summary" for t in raw.tables):
         return quarantine("file_no_summary")
-    found = _identify(identity, raw, path.stem, registry, result.problems)
+    found = _identify(identity, raw, path.stem, registry, result.problems, settings.matching)
     if found.code is None:
         return quarantine("unit_ambiguous" if found.how == "ambiguous" else "unit_unknown",
                           found.detail)
@@ -120,7 +120,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         result.problems.append(Problem("unit_inactive", detail=f"{unit['unit_name']}"))
     _check_report_date(raw, period, submission, result.problems)
     children = registry.children.get(found.code, [])
-    parsed = parse_report(raw, unit, period, children, rel)
+    parsed = interpret_report(raw, unit, period, children, rel, settings.matching)
     result.problems += parsed.problems
     if parsed.empty:
         return quarantine("report_empty")
@@ -133,15 +133,15 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
 
 
 def _identify(identity: dict | None, raw, stem: str, registry: RegistryIndex,
-              problems: list[Problem]) -> UnitMatch:
+              problems: list[Problem], matching: Matching) -> UnitMatch:
     """A template names its unit in its identity sheet: no fuzzy step. A file name that
     names another unit means a unit filled in someone else's template: said, not guessed."""
     if not identity or identity["unit_code"] not in registry.names:
-        return match_report_unit(unit_hints(raw), stem, registry)
+        return match_report_unit(unit_hints(raw), stem, registry, matching)
     code = identity["unit_code"]
     hints = unit_hints(raw)
-    titled = match_report_unit(hints, "", registry) if hints else None
-    named = match_report_unit([], stem, registry)
+    titled = match_report_unit(hints, "", registry, matching) if hints else None
+    named = match_report_unit([], stem, registry, matching)
     for source, other in (("tiêu đề", titled), ("tên tệp", named)):
         if other and other.code and other.code != code:
             # A title retyped by hand ("Mã đơn vị: DB01") says more than the template the

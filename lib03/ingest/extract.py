@@ -12,6 +12,7 @@ import re
 from functools import cache, lru_cache
 
 from lib03 import vocab
+from lib03.config import Matching
 from lib03.ingest.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
 from lib03.ingest.parse import is_blank, parse_count, parse_mark, parse_month
 from lib03.ingest.raw_report import RawCell, RawReport, TitleText
@@ -63,7 +64,8 @@ def _is_total(text: str) -> bool:
     return False
 
 
-def extract_report(book: Book, period: str | None = None) -> RawReport:
+def extract_report(book: Book, period: str | None = None,
+                   matching: Matching = Matching()) -> RawReport:  # noqa: B008 (frozen)
     """Lift every recognised table and the title texts out of a workbook.
 
     Hidden sheets hold lookup lists or last period's copy: they are read only when the
@@ -72,11 +74,11 @@ def extract_report(book: Book, period: str | None = None) -> RawReport:
     report = RawReport()
     for grid in book.sheets:
         if not grid.hidden:
-            _extract_sheet(grid, report, period)
+            _extract_sheet(grid, report, period, matching)
     hidden = [g for g in book.sheets if g.hidden]
     if not any(t.kind == "summary" for t in report.tables):
         for grid in hidden:
-            _extract_sheet(grid, report, period)
+            _extract_sheet(grid, report, period, matching)
     else:
         report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
                             if any(not is_blank(v) for row in g.rows for v in row)]
@@ -84,7 +86,8 @@ def extract_report(book: Book, period: str | None = None) -> RawReport:
     return report
 
 
-def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
+def _extract_sheet(grid: Grid, report: RawReport, period: str | None,
+                   matching: Matching) -> None:
     tables: list[Table] = []
     r = 0
     while (table := find_header_row(grid, r, period)) is not None:
@@ -94,7 +97,7 @@ def _extract_sheet(grid: Grid, report: RawReport, period: str | None) -> None:
     for i, table in enumerate(tables):
         end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
         used.update(range(table.top, table.header_row + 1))
-        _read_rows(grid, table, end, report, used)
+        _read_rows(grid, table, end, report, used, matching)
         report.problems += _unread_columns(grid, table)
         report.tables.append(table)
         if table.rival_values:
@@ -221,7 +224,8 @@ def _unread_columns(grid: Grid, table: Table) -> list[Problem]:
     return found
 
 
-def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[int]) -> None:
+def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[int],
+               matching: Matching) -> None:
     cols = table.columns
     if table.kind == "summary" and "value" not in cols:
         return
@@ -238,7 +242,7 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
             used.add(r)  # a numbered row left empty: nothing to read, nothing lost
             continue
         if table.kind == "summary":
-            taken = _summary_row(grid, table, r, report)
+            taken = _summary_row(grid, table, r, report, matching)
         else:
             taken = _record_row(grid, table, r, report, after_gap)
         if taken:
@@ -248,7 +252,8 @@ def _read_rows(grid: Grid, table: Table, end: int, report: RawReport, used: set[
             used.add(r)
 
 
-def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | None:
+def _summary_row(grid: Grid, table: Table, r: int, report: RawReport,
+                 matching: Matching) -> bool | None:
     cols = table.columns
     label = cell_text(grid.value(r, cols["label"]))
     value = _cell(grid, r, cols["value"])
@@ -263,7 +268,7 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport) -> bool | 
         report.problems.append(Problem("total_row_skipped", grid.name,
                                        cell_address(r, cols["label"]), raw=label))
         return None
-    match = vocab.match_indicator(label)
+    match = vocab.match_indicator(label, matching)
     if match.id is None:
         if has_value:
             code = "label_ambiguous" if match.how == "ambiguous" else "label_unmatched"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lib03 import vocab
+from lib03.config import Matching
 from lib03.ingest.layout import ROW_KEYS
 from lib03.ingest.match import match_cells
 from lib03.ingest.parse import (
@@ -80,9 +81,11 @@ def _missing_columns(raw: RawReport, kind: str) -> list[Problem]:
     return found
 
 
-def parse_report(raw: RawReport, unit: Mapping, period: str, children: list[Mapping],
-                 source_file: str) -> ParsedReport:
-    """Turn the raw cells of one report into table rows, checking every rule on the way."""
+def interpret_report(raw: RawReport, unit: Mapping, period: str, children: list[Mapping],
+                     source_file: str,
+                     matching: Matching = Matching()) -> ParsedReport:  # noqa: B008 (frozen)
+    """Turn the raw cells of one report into table rows by what they mean for this unit,
+    checking every rule on the way; `matching` decides how close a typed cell name must be."""
     out = ParsedReport()
     is_dang_bo = unit["unit_type"] == "dang_bo_co_so"
     values: dict[str, object] = {}
@@ -112,7 +115,7 @@ def parse_report(raw: RawReport, unit: Mapping, period: str, children: list[Mapp
     _parse_monthly(raw, period, is_dang_bo, values, source_file, out)
     if is_dang_bo and not any(t.kind == "inspection" for t in raw.tables):
         out.problems.append(Problem("inspection_missing"))
-    _parse_inspections(raw, period, children, source_file, out)
+    _parse_inspections(raw, period, children, source_file, out, matching)
     out.problems += _missing_columns(raw, "monthly") + _missing_columns(raw, "inspection")
     out.indicators.sort(key=lambda r: vocab.indicator_ids().index(r["indicator"]))
     return out
@@ -174,10 +177,10 @@ def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
 
 
 def _parse_inspections(raw: RawReport, period: str, children: list[Mapping],
-                       source_file: str, out: ParsedReport) -> None:
+                       source_file: str, out: ParsedReport, matching: Matching) -> None:
     start, end = period_bounds(period)
     names = [clean_text(cells["cell_name"].value) for cells in raw.inspections]
-    matches = match_cells(names, children)
+    matches = match_cells(names, children, matching)
     seen: dict[str, str] = {}
     for cells, name, found in zip(raw.inspections, names, matches, strict=True):
         name_cell = cells["cell_name"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from lib03 import vocab
-from lib03.config import load_settings
+from lib03.config import Matching
 from lib03.text import fold_key, has_words
 
 if TYPE_CHECKING:
@@ -189,10 +189,12 @@ def index_rows(rows: list[dict]) -> RegistryIndex:
 
 
 def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
-               explain: bool = True, index: _Index | None = None) -> UnitMatch:
+               explain: bool = True, index: _Index | None = None,
+               matching: Matching = Matching()) -> UnitMatch:  # noqa: B008 (a frozen value)
     """Match `name` among `candidates` (code → registry name); without `explain`, a name that
     matches nothing is not given its nearest candidates (a scan of the whole registry).
-    `index` is `index_names(candidates, key)` when the caller keeps one.
+    `index` is `index_names(candidates, key)` when the caller keeps one; `matching` holds the
+    run's fuzzy thresholds (`Settings.matching`).
 
     >>> cands = {"A1": "Chi bộ ấp 1", "A3": "Chi bộ ấp 3", "A9": "Chi bộ ấp Phước Lợi"}
     >>> match_name("CB ấp 3", cands, cell_key).code
@@ -202,7 +204,6 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
     >>> match_name("Chi bộ ấp Phước Lợii", cands, cell_key).how
     'fuzzy'
     """
-    settings = load_settings()
     target = key(name)
     if not target:
         return UnitMatch(None, "none", "tên trống")
@@ -219,11 +220,11 @@ def match_name(name: object, candidates: dict[str, str], key=unit_key, *,
          if _typo_close(target, k)),
         key=lambda sc: (-sc[0], sc[1]),
     )
-    if scored and scored[0][0] >= settings.fuzzy_unit_threshold:
+    if scored and scored[0][0] >= matching.unit_threshold:
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         best_code = scored[0][1]
-        if scored[0][0] - runner_up < settings.fuzzy_margin:
-            close = [c for s, c in scored if scored[0][0] - s < settings.fuzzy_margin]
+        if scored[0][0] - runner_up < matching.margin:
+            close = [c for s, c in scored if scored[0][0] - s < matching.margin]
             return UnitMatch(None, "ambiguous", _list(close, candidates))
         return UnitMatch(best_code, "fuzzy",
                          f"«{name}» → {candidates[best_code]} ({best_code}, {scored[0][0]:.0f}%)")
@@ -279,8 +280,8 @@ def codes_in_file_name(stem: str, names: dict[str, str]) -> list[str]:
     return sorted(tokens & names.keys())
 
 
-def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
-                      registry: RegistryIndex) -> UnitMatch:
+def match_report_unit(hints: list[tuple[str, str]], file_stem: str, registry: RegistryIndex,
+                      matching: Matching = Matching()) -> UnitMatch:  # noqa: B008 (frozen)
     """Which registry unit sent a report.
 
     Evidence, strongest first: a stated code; the names of the title block, the sender's
@@ -295,14 +296,15 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
     name_hints = [text for kind, text in hints if kind == "name"]
     # Most title lines name no unit ("ĐẢNG BỘ HUYỆN MẪU"): their nearest candidates would be
     # a scan of the whole registry per line, and are never shown.
-    matched = {text: match_name(text, names, explain=False, index=registry.name_index)
+    matched = {text: match_name(text, names, explain=False, index=registry.name_index,
+                                matching=matching)
                for text in name_hints}
     for text in name_hints:
         found = matched[text]
         if found.how == "exact":
             return found
         if found.how == "ambiguous":
-            return _settle_by_parent(text, name_hints, registry) or found
+            return _settle_by_parent(text, name_hints, registry, matching) or found
     in_stem = codes_in_file_name(file_stem, names)
     if len(in_stem) == 1:
         return UnitMatch(in_stem[0], "code")
@@ -319,11 +321,13 @@ def match_report_unit(hints: list[tuple[str, str]], file_stem: str,
     return UnitMatch(None, "none", "tiêu đề ghi " + ", ".join(f"«{t}»" for t in name_hints))
 
 
-def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> UnitMatch | None:
+def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex,
+                      matching: Matching) -> UnitMatch | None:
     """"Chi bộ ấp 3" exists under many Đảng bộ: the superior named in the title decides."""
     same = registry.name_index.exact.get(unit_key(text), [])
     for other in hints:
-        parent = match_name(other, registry.names, explain=False, index=registry.name_index)
+        parent = match_name(other, registry.names, explain=False, index=registry.name_index,
+                            matching=matching)
         if parent.how == "exact":
             children = [c for c in same if registry.records[c]["parent_code"] == parent.code]
             if len(children) == 1:
@@ -331,12 +335,13 @@ def _settle_by_parent(text: str, hints: list[str], registry: RegistryIndex) -> U
     return None
 
 
-def match_cells(names: list[object], children: list[Mapping]) -> list[UnitMatch]:
+def match_cells(names: list[object], children: list[Mapping],
+                matching: Matching = Matching()) -> list[UnitMatch]:  # noqa: B008 (frozen)
     """Match hand-typed subordinate-cell names to the registry children of one Đảng bộ (their
     registry rows)."""
     items = tuple((c["unit_code"], c["unit_name"]) for c in children)
     candidates, index = dict(items), _cells_index(items)
-    return [match_name(n, candidates, cell_key, index=index) for n in names]
+    return [match_name(n, candidates, cell_key, index=index, matching=matching) for n in names]
 
 
 @lru_cache(maxsize=4096)

@@ -182,7 +182,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
                 return RunSummary(**last, out_dir=out_dir)
     parsed = store.registry() if store else None
     if parsed is None:
-        units, registry_problems = read_registry_rows(registry_path)
+        units, registry_problems = read_registry_rows(registry_path, settings.limits)
         # The index and units.csv depend on the registry alone: made once per registry.
         parsed = (index_rows(units), registry_problems,
                   header_csv(COLUMNS["units"]) + render_rows(units, COLUMNS["units"]))

@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import python_calamine as pc
 
 from lib03 import legacy
-from lib03.config import load_settings
+from lib03.config import Limits
 from lib03.errors import WorkbookError
 from lib03.ingest.scan import (
     Budget,
@@ -101,13 +101,13 @@ def parse_address(addr: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
-def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None = None) -> Book:
+def read_workbook(path: Path, data: bytes | None = None, *,
+                  limits: Limits = Limits()) -> Book:  # noqa: B008 (a frozen value)
     """Read every worksheet of `path` into grids, or raise WorkbookError with a log code.
 
-    `max_rows` replaces the row limit of a report sheet (the unit registry of a province is
-    longer than any report).
+    `limits` are the run's (`Settings.limits`); the defaults are those of settings.toml as
+    shipped. The unit registry of a province is read with a longer row limit than any report.
     """
-    limits = load_settings()
     if data is None:
         # The size is known before the bytes are read: a 10 GB file is never loaded.
         check_file_size(path.stat().st_size, limits.max_file_mb)
@@ -118,10 +118,10 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
     kind = sniff_format(data)
     scans: dict[str, SheetScan] = {}
     if kind == "zip":
-        fmt, zf = check_zip(data)
+        fmt, zf = check_zip(data, limits.max_unzipped_mb)
         try:
             parts = check_xml_parts(zf, data)
-            scans = scan_xlsx(zf, max_rows, parts) if fmt == "xlsx" else scan_ods(zf, max_rows)
+            scans = scan_xlsx(zf, limits, parts) if fmt == "xlsx" else scan_ods(zf, limits)
         # A damaged member inside the zip, or a directory pointing at impossible places.
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
                 RuntimeError, EOFError, struct.error, ValueError, OverflowError) as exc:
@@ -150,7 +150,7 @@ def read_workbook(path: Path, data: bytes | None = None, *, max_rows: int | None
         if len(worksheets) > limits.max_sheets:
             raise WorkbookError("file_too_large",
                                 f"{len(worksheets)} trang, giới hạn {limits.max_sheets}")
-        budget = Budget(max_rows)
+        budget = Budget(limits)
         for meta in worksheets:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)

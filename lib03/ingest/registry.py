@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lib03 import vocab
+from lib03.config import Limits
 from lib03.contract import COLUMNS
 from lib03.domain import read_table
 from lib03.errors import RegistryError, WorkbookError
@@ -112,21 +114,23 @@ def _find_registry_table(book) -> tuple[object, Table] | None:
     return None
 
 
-def read_registry(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def read_registry(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
+                  ) -> tuple[pd.DataFrame, list[Problem]]:
     """The units table of SPEC §4 as a DataFrame, and the problems met reading the registry."""
     import pandas as pd
 
-    rows, problems = read_registry_rows(path)
+    rows, problems = read_registry_rows(path, limits)
     return pd.DataFrame.from_records(rows, columns=COLUMNS["units"]), problems
 
 
-def read_registry_rows(path: Path) -> tuple[list[dict], list[Problem]]:
+def read_registry_rows(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
+                       ) -> tuple[list[dict], list[Problem]]:
     """The rows of the units table of SPEC §4, sorted by unit code, and the problems met while
     reading the registry. Plain dicts: cleaning never imports pandas (a third of a second)."""
     if not path.is_file():
         raise RegistryError(f"Không tìm thấy danh mục đơn vị: {path}")
     try:
-        book = read_workbook(path, max_rows=REGISTRY_MAX_ROWS)
+        book = read_workbook(path, limits=replace(limits, max_sheet_rows=REGISTRY_MAX_ROWS))
     except WorkbookError as exc:
         reason = codes()[exc.code]["message"].format(detail=exc.detail)
         raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {reason}") from exc

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from lib03.config import load_settings
+from lib03.config import Limits
 from lib03.errors import WorkbookError
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ def sniff_format(data: bytes) -> str:
         return "binary"
 
 
-def check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
+def check_zip(data: bytes, limit: int) -> tuple[str, zipfile.ZipFile]:
+    """The kind of a zip-based workbook (xlsx, ods) and its archive, refused when it unzips
+    to more than `limit` MB or hides a compression bomb."""
     # Every part has a central-directory record starting with this signature: counting them is
     # one scan of the bytes, while listing them costs zipfile ~0.5 KB and ~10 µs each (a 50 MB
     # file of a million empty parts would take seconds and hundreds of MB before any check).
@@ -68,7 +70,6 @@ def check_zip(data: bytes) -> tuple[str, zipfile.ZipFile]:
         raise WorkbookError("file_corrupt", "tệp nén bị hỏng") from exc
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
-    limit = load_settings().max_unzipped_mb
     if total > limit * _MB or total / packed > MAX_ZIP_RATIO and total > 10_000_000:
         raise WorkbookError("file_too_large", f"giải nén ra {_mb(total)} MB, giới hạn {limit} MB")
     names = {i.filename for i in infos}
@@ -200,18 +201,18 @@ class Budget:
     """Cells the sheets read so far span, checked against the limits as each sheet grows: a
     workbook of 50 sheets at the per-sheet limit would cost minutes and a gigabyte."""
 
-    def __init__(self, max_rows: int | None = None) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.done = 0
-        self.max_rows = max_rows
+        self.limits = limits
 
     def check(self, sheet: str, scan: SheetScan) -> None:
-        _check_size(sheet, scan.max_row, scan.max_col, self.done, self.max_rows)
+        _check_size(sheet, scan.max_row, scan.max_col, self.limits, self.done)
 
     def close(self, scan: SheetScan) -> None:
         self.done += scan.max_row * scan.max_col
 
 
-def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
+def scan_xlsx(zf: zipfile.ZipFile, limits: Limits,
               parts: dict[str, bytes] | None = None) -> dict[str, SheetScan]:
     """Per sheet name: the cells holding a formula but no saved value (files written by
     scripts), and the furthest cell holding something, so a huge sheet is refused before it is
@@ -229,7 +230,6 @@ def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
         for tgt, rid in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
     }
     sheets = re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb_xml)
-    limits = load_settings()
     if len(sheets) > limits.max_sheets:
         raise WorkbookError("file_too_large", f"{len(sheets)} trang, giới hạn {limits.max_sheets}")
     members = []
@@ -241,9 +241,9 @@ def scan_xlsx(zf: zipfile.ZipFile, max_rows: int | None = None,
         except KeyError:
             continue
     try:
-        return _scan_sheets(zf, members, max_rows, parts, fast=True)
+        return _scan_sheets(zf, members, limits, parts, fast=True)
     except _Inconclusive:
-        return _scan_sheets(zf, members, max_rows, parts, fast=False)
+        return _scan_sheets(zf, members, limits, parts, fast=False)
 
 
 class _Inconclusive(Exception):
@@ -264,10 +264,10 @@ _FORMULA_TAG = re.compile(rb"<f[\s/>]")
 _PREFIXED_CELL_TAG_HINT = re.compile(rb":(?:row|c|f|v|is)[\s/>]")
 
 
-def _scan_sheets(zf: zipfile.ZipFile, members: list, max_rows: int | None,
+def _scan_sheets(zf: zipfile.ZipFile, members: list, limits: Limits,
                  parts: dict[str, bytes], *, fast: bool) -> dict[str, SheetScan]:
     found: dict[str, SheetScan] = {}
-    budget = Budget(max_rows)
+    budget = Budget(limits)
     for name, info in members:
         scan = None
         if fast and info.file_size <= _BOUND_MAX_BYTES:
@@ -359,13 +359,12 @@ def _scan_sheet_xml(fh, name: str, budget: Budget) -> SheetScan:
     return scan
 
 
-def scan_ods(zf: zipfile.ZipFile, max_rows: int | None = None) -> dict[str, SheetScan]:
+def scan_ods(zf: zipfile.ZipFile, limits: Limits) -> dict[str, SheetScan]:
     """The furthest filled cell of every table in content.xml, refused past the limits before
     calamine expands it: ODS writes a cell once with "repeated n times", and calamine builds
     every copy, so a 1 KB file can ask for a million rows of 16 cells (gigabytes)."""
-    limits = load_settings()
     found: dict[str, SheetScan] = {}
-    budget = Budget(max_rows)
+    budget = Budget(limits)
     scan, name, depth = SheetScan(), "", 0
     row = row_repeat = col = 0
     try:
@@ -498,13 +497,11 @@ def _unescape(text: str) -> str:
     )
 
 
-def _check_size(sheet: str, rows: int, cols: int, before: int = 0,
-                max_rows: int | None = None) -> None:
+def _check_size(sheet: str, rows: int, cols: int, limits: Limits, before: int = 0) -> None:
     """Refuse a sheet longer or wider than any report needs, before its cells are built: a few
     kilobytes can declare a cell at XFD1048576 and cost gigabytes of memory. `before` counts
     the cells of the workbook's earlier sheets, which share the same limit."""
-    limits = load_settings()
-    row_limit = max_rows or limits.max_sheet_rows
+    row_limit = limits.max_sheet_rows
     if rows > row_limit:
         raise WorkbookError("file_too_large", f"trang «{sheet}» dài hơn "
                             f"{_dots(row_limit)} dòng (giới hạn)")
