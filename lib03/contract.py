@@ -1,4 +1,4 @@
-"""The output tables of SPEC §4: their columns, their order, and how they reach the disk.
+"""The output tables of docs/du_lieu.md §4: their columns, their order, and how they reach the disk.
 
 CSV in UTF-8 with BOM is the contract (Excel opens it with the right letters). Every file is
 written to a temporary name and moved into place, so a run stopped half-way never leaves a

@@ -66,7 +66,7 @@ def _term(row: dict[str, str], id_field: str) -> Term:
 
 @cache
 def indicators() -> tuple[Term, ...]:
-    """The indicators of SPEC §3 in their canonical order."""
+    """The indicators of docs/du_lieu.md §3 in their canonical order."""
     return tuple(_term(r, "indicator") for r in read_table("indicators"))
 
 
@@ -205,3 +205,14 @@ def _column_of(table: str, key: str) -> str | None:
         if term.fits(key):
             return term.id
     return None
+
+
+@cache
+def must_report() -> frozenset[str]:
+    """The unit types that owe the half-year report (grassroots units): the `must_report`
+    column of domain/unit_types.csv.
+
+    >>> sorted(must_report())
+    ['chi_bo_co_so', 'dang_bo_co_so']
+    """
+    return frozenset(r["unit_type"] for r in read_table("unit_types") if r["must_report"] == "1")

@@ -1,4 +1,4 @@
-"""Trust: hostile and broken files (guarantees 1, 2 and 7 of the issue).
+"""Trust: hostile and broken files (README, «Giới hạn và cam kết an toàn»).
 
 1. No crash, nothing lost: the corpus of tests/hostile.py, cleaned together with real files of
    the sample district, gives every bad file its `quarantined` status and one error line, every
@@ -40,8 +40,9 @@ GOOD = {
 # The expectations, one row per corpus file: its status, then every warning and error line it
 # gets as (code, cell, raw value), then what indicators.csv holds for the cells it spoiled.
 # Files that cannot be read have exactly one error line; bad values leave the report `ok`.
-# Negative counts are kept as written (SPEC §4: a value that breaks a rule is kept as read and
-# logged, not corrected; docs/assumptions_caveats.md §3); every other bad value is left blank.
+# Negative counts are kept as written (docs/du_lieu.md §4: a value that breaks a rule is kept as
+# read and logged, not corrected; docs/assumptions_caveats.md §3); every other bad value is left
+# blank.
 EXPECTED: dict[str, tuple[str, list[tuple[str, str, str]], dict[str, str]]] = {
     "rong_0_byte.xlsx": ("quarantined", [("file_empty", "", "")], {}),
     "bi_cat_ngang.xlsx": ("quarantined", [("file_corrupt", "", "")], {}),

@@ -298,7 +298,7 @@ def _truth(demo: Demo, settings: Settings) -> dict[str, list[list[object]]]:
 
 
 def weak_reasons(rd: Rendered, report_date: date) -> list[str]:
-    """SPEC §6 weak inspection follow-up flags, with the default thresholds."""
+    """The weak inspection follow-up flags of docs/du_lieu.md §5, with the default thresholds."""
     if not rd.inspections:
         return []
     v = {i: val for i, val, *_ in rd.indicators}

@@ -1,5 +1,6 @@
 """Lay out one report (a `Content`) as the sheets a unit would have typed, with the messiness of
-SPEC §5 chosen by a `Look`, and record where every figure landed (the ground-truth sources).
+real workbooks (docs/du_lieu.md §3) chosen by a `Look`, and record where every figure landed
+(the ground-truth sources).
 
 Conventions the cleaner can rely on: a table starts at its header row and ends at the first
 blank row; notes and the signature block come after that blank row, notes in the STT column
@@ -75,7 +76,8 @@ def label_variant(indicator: str) -> str:
 
 @dataclass
 class Look:
-    """How one file is laid out and typed; every field is one kind of SPEC §5 messiness."""
+    """How one file is laid out and typed; every field is one kind of messiness
+    (docs/du_lieu.md §3)."""
 
     fmt: str = ".xlsx"
     legacy: str | None = None

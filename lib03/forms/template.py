@@ -30,7 +30,6 @@ from lib03.ingest.known_layout import (  # the layout the cleaner reads back: on
 )
 from lib03.ingest.layout import ROW_KEYS
 from lib03.ingest.parse import is_blank
-from lib03.ingest.registry import GRASSROOTS
 from lib03.periods import period_bounds, period_months
 from lib03.sheetwrite import put as put_text  # the summary workbook's rule for text cells
 from lib03.sheetwrite import save_workbook
@@ -322,7 +321,7 @@ def write_templates(units, period: str, out_dir: Path, district: str = "huyện"
     records = sorted(units.to_dict("records"), key=lambda r: r["unit_code"])
     written = []
     for unit in records:
-        if unit["unit_type"] not in GRASSROOTS or not unit["active"]:
+        if unit["unit_type"] not in vocab.must_report() or not unit["active"]:
             continue
         children = [c for c in records if c["parent_code"] == unit["unit_code"]
                     and c["unit_type"] == "chi_bo_truc_thuoc" and c["active"]]

@@ -1,4 +1,5 @@
-"""The SPEC §4 tables from per-file results, each file's rows rendered to CSV bytes once.
+"""The tables of docs/du_lieu.md §4 from per-file results, each file's rows rendered to CSV
+bytes once.
 
 A file's lines are rendered where it is cleaned (in a worker process) into a `Packed` record:
 its submission row and its lines as UTF-8 bytes. The parent, the cache and the writer only

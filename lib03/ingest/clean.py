@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from lib03 import vocab
 from lib03.config import SPREADSHEET_SUFFIXES, Matching, Settings
 from lib03.errors import WorkbookError, os_reason
 from lib03.ingest.extract import extract_report
@@ -20,7 +21,6 @@ from lib03.ingest.interpret import interpret_report
 from lib03.ingest.known_layout import ID_SHEET, read_known_layout, template_identity
 from lib03.ingest.match import RegistryIndex, UnitMatch, match_report_unit
 from lib03.ingest.read import read_workbook
-from lib03.ingest.registry import GRASSROOTS
 from lib03.ingest.scan import check_file_size
 from lib03.ingest.title import unit_hints
 from lib03.periods import period_bounds
@@ -112,7 +112,7 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         result.problems.append(Problem("unit_fuzzy_match", detail=found.detail))
     if not unit["unit_type"]:
         return quarantine("unit_type_unknown", f"{unit['unit_name']} ({found.code})")
-    if unit["unit_type"] not in GRASSROOTS:
+    if unit["unit_type"] not in vocab.must_report():
         return quarantine("unit_not_grassroots", f"{unit['unit_name']} ({found.code})")
     if raw.stated_period and raw.stated_period != period:
         return quarantine("period_mismatch", raw.stated_period)

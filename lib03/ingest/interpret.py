@@ -160,8 +160,9 @@ def _parse_monthly(raw: RawReport, period: str, is_dang_bo: bool, totals: dict,
         marks = [cells[k] for k in ROW_KEYS["monthly"][1:] if k in cells]
         if raw.from_template and not is_dang_bo and marks and all(
                 is_blank(c.value) for c in marks):
-            # Blank marks mean "no" (SPEC), but our template offers Có/Không in every cell:
-            # a whole month left blank there is a form not filled in. Kept as no, and said.
+            # Blank marks mean "no" (docs/du_lieu.md §3), but our template offers Có/Không in
+            # every cell: a whole month left blank there is a form not filled in. Kept as no,
+            # and said.
             out.problems.append(Problem("month_blank", month_cell.sheet, month_cell.address,
                                         raw=month_cell.value, detail=str(month)))
         row["source"] = f"{source_file}!{_span(cells, ROW_KEYS['monthly'])}"

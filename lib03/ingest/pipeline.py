@@ -153,7 +153,8 @@ def resolve_duplicates(results: list[Packed]) -> None:
 def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
               progress: bool | None = None, workers: int | None = None,
               cache: bool = True) -> RunSummary:
-    """Clean every period folder under raw_dir and write the tables of SPEC §4 to out_dir.
+    """Clean every period folder under raw_dir and write the tables of docs/du_lieu.md §4 to
+    out_dir.
 
     `workers` processes share the files (default: one per core when there are enough files);
     files cleaned by an earlier run with the same inputs come from the cache in

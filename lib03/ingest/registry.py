@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 # A province lists tens of thousands of units; a report sheet never needs more than 5.000 rows.
 REGISTRY_MAX_ROWS = 200_000
-GRASSROOTS = ("dang_bo_co_so", "chi_bo_co_so")
 
 
 @cache
@@ -116,7 +115,8 @@ def _find_registry_table(book) -> tuple[object, Table] | None:
 
 def read_registry(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
                   ) -> tuple[pd.DataFrame, list[Problem]]:
-    """The units table of SPEC §4 as a DataFrame, and the problems met reading the registry."""
+    """The units table (docs/du_lieu.md §4) as a DataFrame, and the problems met reading the
+    registry."""
     import pandas as pd
 
     rows, problems = read_registry_rows(path, limits)
@@ -125,8 +125,9 @@ def read_registry(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen 
 
 def read_registry_rows(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
                        ) -> tuple[list[dict], list[Problem]]:
-    """The rows of the units table of SPEC §4, sorted by unit code, and the problems met while
-    reading the registry. Plain dicts: cleaning never imports pandas (a third of a second)."""
+    """The rows of the units table (docs/du_lieu.md §4), sorted by unit code, and the problems
+    met while reading the registry. Plain dicts: cleaning never imports pandas (a third of a
+    second)."""
     if not path.is_file():
         raise RegistryError(f"Không tìm thấy danh mục đơn vị: {path}")
     try:
