@@ -19,31 +19,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from lib03.quality import LOG_COLUMNS
+from lib03.domain import read_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS = {
-    "units": [
-        "unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref", "active",
-        "source",
-    ],
-    "submissions": [
-        "period", "unit_code", "unit_name", "source_file", "file_format", "template", "sha256",
-        "report_date", "deadline", "on_time", "status", "status_reason",
-    ],
-    "indicators": ["period", "unit_code", "indicator", "value", "source"],
-    "monthly": [
-        "period", "unit_code", "month", "cells_met", "content_hcm", "content_thrift", "review",
-        "source",
-    ],
-    "inspections": [
-        "period", "unit_code", "cell_code", "cell_name_raw", "inspected", "supervised", "date",
-        "findings", "resolved", "source",
-    ],
-    "quality_log": LOG_COLUMNS,
-}
+SCHEMA = read_table("schema")  # table, column, type, description: docs/du_lieu.md §4
+COLUMNS: dict[str, list[str]] = {}
+for _row in SCHEMA:
+    COLUMNS.setdefault(_row["table"], []).append(_row["column"])
+# What the report reads back as numbers (missing = NaN): counts, months and 1/0 marks.
+NUMERIC = {table: [r["column"] for r in SCHEMA if r["table"] == table
+                   and r["type"] in ("int", "float", "bool")] for table in COLUMNS}
 # Formula-looking text is neutralised so a cell typed by a unit never runs in the analyst's Excel.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

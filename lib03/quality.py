@@ -7,9 +7,8 @@ from functools import cache
 
 from lib03.domain import read_table
 
-LOG_COLUMNS = [
-    "period", "source_file", "sheet", "cell", "severity", "code", "message", "raw_value",
-]
+# The quality log's columns, in the order of domain/schema.csv (docs/du_lieu.md §4).
+LOG_COLUMNS = [r["column"] for r in read_table("schema") if r["table"] == "quality_log"]
 
 
 @dataclass(frozen=True)

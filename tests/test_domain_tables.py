@@ -108,3 +108,12 @@ def test_code_defaults_are_the_shipped_settings():
     for name in ("coverage_min", "followup_min", "overdue_days", "change_share",
                  "change_min_base", "outlier_z", "target_rate", "deadline_h1", "deadline_h2"):
         assert getattr(shipped, name) == getattr(Settings(), name), name
+
+
+def test_schema_types_are_known_and_every_output_table_is_described():
+    from lib03.contract import COLUMNS, SCHEMA
+
+    assert {r["type"] for r in SCHEMA} <= {"text", "int", "float", "date", "bool"}
+    assert all(r["description"] for r in SCHEMA)
+    assert list(COLUMNS) == ["units", "submissions", "indicators", "monthly", "inspections",
+                             "quality_log"]
