@@ -1,6 +1,7 @@
 """The small exception hierarchy; messages are Vietnamese because analysts read them."""
 
 import errno
+import stat
 
 # The operating system's reasons, as an analyst should read them.
 _OS_REASONS = {
@@ -18,6 +19,17 @@ def os_reason(exc: OSError) -> str:
     'không tồn tại'
     """
     return _OS_REASONS.get(exc.errno, "lỗi hệ thống khi đọc/ghi")
+
+
+def special_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in Vietnamese.
+
+    >>> special_kind(stat.S_IFIFO), special_kind(stat.S_IFDIR)
+    ('ống dẫn (FIFO)', 'thư mục')
+    """
+    kinds = ((stat.S_ISDIR, "thư mục"), (stat.S_ISFIFO, "ống dẫn (FIFO)"),
+             (stat.S_ISCHR, "thiết bị"), (stat.S_ISBLK, "thiết bị"), (stat.S_ISSOCK, "socket"))
+    return next((word for test, word in kinds if test(mode)), "không phải tệp thường")
 
 
 class Lib03Error(Exception):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lib03 import vocab
 from lib03.config import SPREADSHEET_SUFFIXES, Matching, Settings
-from lib03.errors import WorkbookError, os_reason
+from lib03.errors import WorkbookError, os_reason, special_kind
 from lib03.ingest.extract import extract_report
 from lib03.ingest.interpret import interpret_report
 from lib03.ingest.known_layout import ID_SHEET, read_known_layout, template_identity
@@ -50,7 +51,10 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
     }
     try:
         # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
-        check_file_size(path.stat().st_size, settings.max_file_mb)
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since it was listed
+            raise WorkbookError("file_special", special_kind(st.st_mode))
+        check_file_size(st.st_size, settings.max_file_mb)
         data = path.read_bytes()
     except WorkbookError as exc:
         submission["status_reason"] = exc.code
@@ -62,14 +66,19 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
     submission["sha256"] = hashlib.sha256(data).hexdigest()
     try:
         return _clean_bytes(period, path, data, rel, registry, submission, settings)
-    except Exception as exc:  # a file must never stop the run: quarantine it and go on
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise  # the analyst, or the system, stops the whole run
+    except BaseException as exc:  # a file must never stop the run
+        # A reader library that panics (pyo3's PanicException derives from BaseException)
+        # is a damaged file like any other: quarantine it and go on. Only the exception's
+        # name travels on, never the exception itself (it may not even pickle).
         log.debug("lỗi không lường trước khi đọc %s", rel, exc_info=True)
+        code = "file_internal_error" if isinstance(exc, Exception) else "file_reader_crashed"
         for key in ("unit_code", "unit_name", "report_date", "on_time"):
             submission.pop(key, None)
         submission["status"] = "quarantined"
-        submission["status_reason"] = "file_internal_error"
-        return FileResult(submission, problems=[Problem("file_internal_error",
-                                                        detail=type(exc).__name__)])
+        submission["status_reason"] = code
+        return FileResult(submission, problems=[Problem(code, detail=type(exc).__name__)])
 
 
 def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: RegistryIndex,

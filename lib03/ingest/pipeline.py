@@ -11,6 +11,7 @@ import ctypes
 import datetime as dt
 import logging
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from lib03.contract import (
     render_rows,
     write_tables,
 )
-from lib03.errors import RawFolderError, WorkbookError
+from lib03.errors import RawFolderError, WorkbookError, os_reason, special_kind
 from lib03.ingest.assemble import Packed, assemble_tables, count_severities
 from lib03.ingest.cache import FileCache, KnownHashes, file_key, fingerprint, run_key
 from lib03.ingest.match import RegistryIndex, index_rows
@@ -85,7 +86,10 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]
             continue
         period = period_of_folder(entry.name) if entry.is_dir() else None
         if period:
-            for rel in _files_under(entry):
+            files, odd = _files_under(entry)
+            for code, rel, detail in odd:
+                notes.append(word_problem(Problem(code, detail=detail), period, _shown(rel)))
+            for rel in files:
                 path = raw_dir / rel
                 if path.name.lower() in SYSTEM_FILES:
                     note("file_system", period, path)
@@ -105,16 +109,46 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]
     return inputs, notes
 
 
-def _files_under(folder: Path) -> list[str]:
-    """Every file under a period folder, dot-files and dot-folders left out, as paths relative
-    to the raw folder in byte order (os.walk on text: pathlib costs a province a second)."""
-    found = []
+def _files_under(folder: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Every regular file under a period folder, as paths relative to the raw folder in byte
+    order, and (code, path, detail) for every entry that is not one: a pipe, a device, a
+    socket or a link to one, a broken link, a linked folder (never followed: it may loop),
+    a folder that cannot be listed. Dot-files and dot-folders are left out.
+
+    Only regular files are ever opened: opening a FIFO named BC.xlsx would wait forever.
+    scandir knows each entry's kind without a system call per file (pathlib would cost a
+    province a second).
+    """
+    found: list[str] = []
+    odd: list[tuple[str, str, str]] = []
     top = len(os.fspath(folder)) - len(folder.name)
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+
+    def walk(current: str) -> None:
         base = current[top:].replace(os.sep, "/")
-        found += [f"{base}/{name}" for name in files if not name.startswith(".")]
-    return sorted(found, key=os.fsencode)
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            odd.append(("folder_unreadable", base + "/", f"{_shown(base)}: {os_reason(exc)}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{base}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+            elif entry.is_symlink() and entry.is_dir():
+                odd.append(("folder_link", rel + "/", _shown(rel)))
+            elif entry.is_file():  # follows a link to a regular file, which is one
+                found.append(rel)
+            else:
+                try:
+                    odd.append(("file_special", rel, special_kind(entry.stat().st_mode)))
+                except OSError:  # a broken link: listed, then quarantined as unreadable
+                    found.append(rel)
+
+    walk(os.fspath(folder))
+    return sorted(found, key=os.fsencode), odd
 
 
 def _shown(rel: str) -> str:
@@ -235,6 +269,9 @@ def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings,
     for period, path, rel in inputs:
         try:
             st = path.stat()
+            if not stat.S_ISREG(st.st_mode):  # swapped for a pipe since it was listed
+                keys.append(None)
+                continue
             check_file_size(st.st_size, settings.max_file_mb)
             keys.append(file_key(period, rel, hashes.sha256(path, st)))
         except (WorkbookError, OSError):

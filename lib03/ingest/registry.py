@@ -11,7 +11,7 @@ from lib03 import vocab
 from lib03.config import Limits
 from lib03.contract import COLUMNS
 from lib03.domain import read_table
-from lib03.errors import RegistryError, WorkbookError
+from lib03.errors import RegistryError, WorkbookError, special_kind
 from lib03.ingest.layout import Table, map_columns
 from lib03.ingest.match import RegistryIndex, index_rows
 from lib03.ingest.parse import is_blank, parse_count
@@ -129,12 +129,23 @@ def read_registry_rows(path: Path, limits: Limits = Limits()  # noqa: B008 (a fr
     met while reading the registry. Plain dicts: cleaning never imports pandas (a third of a
     second)."""
     if not path.is_file():
+        if path.exists():  # a folder, a pipe or a device named like the registry
+            kind = special_kind(path.stat().st_mode)
+            raise RegistryError(f"Danh mục đơn vị {path} không phải tệp bảng tính mà là {kind}; "
+                                "hãy đặt tệp danh_muc_don_vi.xlsx thật vào đó.")
         raise RegistryError(f"Không tìm thấy danh mục đơn vị: {path}")
     try:
         book = read_workbook(path, limits=replace(limits, max_sheet_rows=REGISTRY_MAX_ROWS))
     except WorkbookError as exc:
         reason = codes()[exc.code]["message"].format(detail=exc.detail)
         raise RegistryError(f"Không đọc được danh mục đơn vị {path}: {reason}") from exc
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # a reader that panics (not an Exception) on this file
+        raise RegistryError(
+            f"Không đọc được danh mục đơn vị {path}: thư viện đọc bảng tính bị lỗi "
+            f"({type(exc).__name__}). Mở tệp bằng Excel, lưu lại dạng .xlsx rồi chạy lại."
+        ) from None
     found = _find_registry_table(book)
     if found is None:
         raise RegistryError(
