@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -103,6 +104,20 @@ def _summary_text(s) -> str:
     ])
 
 
+def _workers(asked: int | None) -> int | None:
+    """`--workers` as given, bounded by the machine's cores (said when it is lowered)."""
+    from lib03.ingest.workers import usable_workers
+
+    if asked is None:
+        return None
+    if asked < 1:
+        raise UsageError(f"--workers phải là số nguyên từ 1 trở lên (đã ghi {asked}).")
+    usable = usable_workers(asked)
+    if usable < asked:
+        print(f"Máy này có {usable} lõi CPU: dùng {usable} tiến trình thay vì {asked}.")
+    return usable
+
+
 def _outside_raw(raw: Path, out: Path) -> None:
     """Raw data is never written to: refuse an output folder inside it."""
     raw, out = raw.resolve(), out.resolve()
@@ -116,7 +131,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     _outside_raw(Path(args.raw), Path(args.out))
     summary = run_clean(Path(args.raw), Path(args.out), settings=load_settings(),
-                        workers=args.workers, cache=not args.no_cache)
+                        workers=_workers(args.workers), cache=not args.no_cache)
     print(_summary_text(summary))
     return 0
 
@@ -145,7 +160,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         **{name: getattr(args, name) for name in OVERRIDABLE})
     if not args.skip_clean:
         print(_summary_text(run_clean(Path(args.raw), processed, settings=settings,
-                                      workers=args.workers, cache=not args.no_cache)))
+                                      workers=_workers(args.workers), cache=not args.no_cache)))
     print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
     result = build_report(processed, Path(args.reports), settings, args.period, deadline)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
@@ -251,14 +266,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+STOPPED_MESSAGE = "Đã dừng theo yêu cầu; kết quả cũ được giữ nguyên."
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # A SIGTERM (a closed terminal, a service manager) stops a run as Ctrl-C does: the
+    # workers are ended and nothing half-made is published.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(name)s: %(message)s" if args.verbose else "%(message)s",
     )
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print(f"\n{STOPPED_MESSAGE}", file=sys.stderr)
+        return 130
     except Lib03Error as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
@@ -268,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {reason}. "
               "Kiểm tra đường dẫn, quyền ghi và dung lượng ổ đĩa.", file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,18 @@ _registry: RegistryIndex | None = None
 _settings: Settings | None = None
 
 
+def usable_workers(asked: int) -> int:
+    """The number of worker processes for a `--workers` the analyst gave: at least one, and
+    never more than the machine's cores (more only queue behind each other).
+
+    >>> usable_workers(1), usable_workers(10_000) == (os.cpu_count() or 1)
+    (1, True)
+    """
+    if asked < 1:
+        raise ValueError(asked)
+    return min(asked, os.cpu_count() or 1)
+
+
 def default_workers(files: int) -> int:
     """One process per core, but never more than the files can keep busy.
 
@@ -31,9 +43,30 @@ def default_workers(files: int) -> int:
     return max(1, min(os.cpu_count() or 1, files // MIN_FILES_PER_WORKER))
 
 
-def _start(registry: RegistryIndex, settings: Settings) -> None:
+def _start(registry: RegistryIndex, settings: Settings, parent: int | None = None) -> None:
     global _registry, _settings
     _registry, _settings = registry, settings
+    if parent is not None:
+        # Ctrl-C reaches the whole process group: the parent stops the workers itself, so
+        # a worker must not print a traceback of its own.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _watch_parent(parent)
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker soon after its parent is gone (killed outright, it cannot say so):
+    a worker must never outlive its run, nor hold files open on a Windows PC."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lib03-watch-parent", daemon=True).start()
 
 
 def _clean_one(item: tuple[str, Path, str]):
@@ -74,12 +107,21 @@ def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
 
         # Small chunks keep both cores busy to the end; map() keeps the input order.
         chunk = max(1, min(32, len(inputs) // (workers * 8)))
-        with ProcessPoolExecutor(workers, initializer=_start,
-                                 initargs=(registry, settings)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_start,
+                                   initargs=(registry, settings, os.getpid()))
+        try:
             results = []
             for result in pool.map(_clean_one, inputs, chunksize=chunk):
                 results.append(result)
                 bar.update()
-            return results
+        except BaseException:
+            # Ctrl-C, SIGTERM or a failure: stop the workers now rather than let them finish
+            # their queue (shutdown alone waits for the tasks already sent).
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return results
     finally:
         bar.close()
