@@ -23,8 +23,9 @@ from lib03.config import (
     Settings,
     load_settings,
 )
-from lib03.errors import Lib03Error, os_reason
+from lib03.errors import BusyError, Lib03Error, os_reason
 from lib03.periods import is_period_id
+from lib03.runlock import DEFAULT_WAIT_SECONDS, hold_folders
 
 log = logging.getLogger("lib03")
 
@@ -129,9 +130,11 @@ def _outside_raw(raw: Path, out: Path) -> None:
 def cmd_clean(args: argparse.Namespace) -> int:
     from lib03.ingest.pipeline import run_clean
 
-    _outside_raw(Path(args.raw), Path(args.out))
-    summary = run_clean(Path(args.raw), Path(args.out), settings=load_settings(),
-                        workers=_workers(args.workers), cache=not args.no_cache)
+    _outside_raw(args.raw, args.out)
+    settings, workers = load_settings(), _workers(args.workers)
+    with hold_folders([args.out], "clean", wait=args.wait, say=_say):
+        summary = run_clean(args.raw, args.out, settings=settings, workers=workers,
+                            cache=not args.no_cache)
     print(_summary_text(summary))
     return 0
 
@@ -149,20 +152,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lib03.ingest.pipeline import run_clean
     from lib03.report.build import build_report
 
-    processed = Path(args.processed)
-    _outside_raw(Path(args.raw), processed)
-    _outside_raw(Path(args.raw), Path(args.reports))
+    processed = args.processed
+    _outside_raw(args.raw, processed)
+    _outside_raw(args.raw, args.reports)
     if args.period and not is_period_id(args.period):
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H1).")
     deadline = _deadline(args.deadline) if args.deadline else None
     settings = load_settings().with_overrides(
         **{name: getattr(args, name) for name in OVERRIDABLE})
-    if not args.skip_clean:
-        print(_summary_text(run_clean(Path(args.raw), processed, settings=settings,
-                                      workers=_workers(args.workers), cache=not args.no_cache)))
-    print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
-    result = build_report(processed, Path(args.reports), settings, args.period, deadline)
+    workers = _workers(args.workers)
+    with hold_folders([processed, args.reports], "report", wait=args.wait, say=_say):
+        if not args.skip_clean:
+            print(_summary_text(run_clean(args.raw, processed, settings=settings,
+                                          workers=workers, cache=not args.no_cache)))
+        print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
+        result = build_report(processed, args.reports, settings, args.period, deadline)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")
@@ -190,7 +195,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.scale < 1:
         raise UsageError("--scale phải là số nguyên từ 1 trở lên.")
-    write_demo(Path(args.out), load_settings(), seed=args.seed, scale=args.scale)
+    write_demo(args.out, load_settings(), seed=args.seed, scale=args.scale)
     print(f"Đã viết dữ liệu mẫu của huyện giả định vào {args.out}")
     return 0
 
@@ -204,10 +209,11 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H2).")
     settings = load_settings()
-    units, _ = read_registry(Path(args.raw) / REGISTRY_FILE_NAME, settings.limits)
-    out = Path(args.out) if args.out else TEMPLATES_DIR / args.period
-    _outside_raw(Path(args.raw), out)
-    paths = write_templates(units, args.period, out, settings.district)
+    units, _ = read_registry(args.raw / REGISTRY_FILE_NAME, settings.limits)
+    out = args.out or TEMPLATES_DIR / args.period
+    _outside_raw(args.raw, out)
+    with hold_folders([out], "template", wait=args.wait, say=_say):
+        paths = write_templates(units, args.period, out, settings.district)
     print(f"Đã viết {len(paths)} biểu mẫu kỳ {args.period} vào {out}")
     return 0
 
@@ -220,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lib03 {__version__}",
                         help="hiện số phiên bản rồi thoát")
     parser.add_argument("-v", "--verbose", action="store_true", help="in thêm chi tiết")
+    parser.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS, metavar="GIÂY",
+                        help="khi một lần chạy khác đang ghi cùng thư mục: chờ tối đa chừng "
+                        f"này giây rồi dừng (mặc định {DEFAULT_WAIT_SECONDS:g})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH",
                                 title="các lệnh", parser_class=_Parser)
 
@@ -267,6 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 STOPPED_MESSAGE = "Đã dừng theo yêu cầu; kết quả cũ được giữ nguyên."
+PATH_OPTIONS = ("raw", "out", "processed", "reports")
+
+
+def _absolute_paths(args: argparse.Namespace) -> None:
+    """Every folder option as an absolute path, once, at the entry point: nothing later
+    depends on the working directory (which nothing in lib03 ever changes)."""
+    for name in PATH_OPTIONS:
+        if getattr(args, name, None):
+            setattr(args, name, Path(getattr(args, name)).absolute())
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _stop_on_sigterm(signum, frame) -> None:
@@ -281,12 +303,16 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(name)s: %(message)s" if args.verbose else "%(message)s",
     )
+    _absolute_paths(args)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         print(f"\n{STOPPED_MESSAGE}", file=sys.stderr)
         return 130
+    except BusyError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 3
     except Lib03Error as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

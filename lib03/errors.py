@@ -59,3 +59,7 @@ class SettingsError(Lib03Error):
 
 class ReportError(Lib03Error):
     """The report cannot be written: no cleaned data, an unknown period, a notebook failed."""
+
+
+class BusyError(Lib03Error):
+    """Another run is writing the same folder; this one stops without touching anything."""

@@ -95,3 +95,50 @@ def test_workers_of_a_killed_run_end_within_seconds(tmp_path):
     proc.kill()  # SIGKILL: the parent cannot tell its workers anything
     proc.communicate(timeout=30)
     assert _gone_within(marker, 5)
+
+
+def _lib03(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lib03", *args], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, "CI": "true"}, timeout=300)
+
+
+def test_a_second_run_on_the_same_folder_waits_then_stops_untouched(tmp_path):
+    from lib03.runlock import hold_folders
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "submissions.csv").write_text("cũ", encoding="utf-8")
+    with hold_folders([out], "report", say=lambda _: None):
+        done = _lib03("--wait", "0.5", "clean", "--out", str(out))
+    assert done.returncode == 3, done.stderr
+    assert "đang được dùng bởi lệnh «lib03 report» của tiến trình" in done.stderr
+    assert "Lần chạy này dừng và không thay đổi gì" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (out / "submissions.csv").read_text(encoding="utf-8") == "cũ"
+
+
+def test_the_lock_of_a_killed_run_is_taken_over_with_a_line(tmp_path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom pathlib import Path\n"
+         "from lib03.runlock import hold_folders\n"
+         f"with hold_folders([Path({str(out)!r})], 'clean'):\n"
+         "    print('held', flush=True)\n    time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    done = _lib03("--wait", "5", "clean", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"Lần chạy trước (lệnh «lib03 clean» của tiến trình {holder.pid}" in done.stderr
+    assert "đã dừng giữa chừng" in done.stderr
+    assert (out / "submissions.csv").is_file()
+
+
+def test_relative_folders_work_from_any_working_directory(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    raw = os.path.relpath(RAW_DIR, elsewhere)
+    done = _lib03("clean", "--raw", raw, "--out", "ket_qua", cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "ket_qua" / "submissions.csv").is_file()
