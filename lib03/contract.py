@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import math
 import os
@@ -134,55 +133,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_tables(tables: dict[str, bytes | Callable[[BinaryIO], object]],
-                 out_dir: Path) -> dict[str, str]:
-    """Write every table as `<name>.csv` under out_dir, each atomically; returns the sha256
-    of each file written, by file name.
-
-    A table is either its bytes or a function that streams them to an open file, so a
-    province's large tables never exist whole in memory.
-    """
-    remove_stale_temporaries(out_dir)
-    digests: dict[str, str] = {}
-    for name, data in tables.items():
-        digest = hashlib.sha256()
-
-        def write(fh: BinaryIO, data=data, digest=digest) -> None:
-            sink = _Hashing(fh, digest)
-            data(sink) if callable(data) else sink.write(data)
-            sink.flush()
-
-        write_atomic(out_dir / f"{name}.csv", write)
-        digests[f"{name}.csv"] = digest.hexdigest()
-    return digests
-
-
-class _Hashing:
-    """A file that also feeds what is written to it into a hash. Writes are gathered into
-    chunks of about a megabyte: a table arrives as one small piece per workbook."""
-
-    CHUNK = 1 << 20
-
-    def __init__(self, fh: BinaryIO, digest):
-        self.fh, self.digest = fh, digest
-        self.pending: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.pending.append(data)
-        self.size += len(data)
-        if self.size >= self.CHUNK:
-            self.flush()
-        return len(data)
-
-    def flush(self) -> None:
-        chunk = b"".join(self.pending)
-        self.pending.clear()
-        self.size = 0
-        self.digest.update(chunk)
-        self.fh.write(chunk)
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:

@@ -63,3 +63,7 @@ class ReportError(Lib03Error):
 
 class BusyError(Lib03Error):
     """Another run is writing the same folder; this one stops without touching anything."""
+
+
+class TablesError(Lib03Error):
+    """The processed tables are not one complete set (a stopped run, a table edited by hand)."""

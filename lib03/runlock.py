@@ -3,31 +3,40 @@
 An analyst may double-click the launcher twice, or start a report while a clean is still
 working. Two runs writing the same folder would mix their outputs, so every command that
 writes holds an operating-system file lock (the well-kept `filelock` package: `fcntl` on
-Linux and macOS, `msvcrt` on Windows) on each folder it writes. The operating system drops
+Linux and macOS, `msvcrt` on Windows) for each folder it writes. The operating system drops
 the lock of a process that dies, so a killed run never blocks the next one; a small note
 beside the lock says which process holds it and since when, and when the next run finds a
-note but no lock, it says that the previous run stopped half-way.
+note but no lock, it says that the previous run stopped half-way. Locks and notes live in
+the system's temporary folder, keyed by the folder's absolute path, so that nothing but
+the analyst's own files ever appears in data/processed/ or reports/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from lib03.errors import BusyError
 
-LOCK_NAME = ".lib03.lock"
-NOTE_NAME = ".lib03-dang-chay.json"
+LOCK_DIR = Path(tempfile.gettempdir()) / "lib03-khoa"
 DEFAULT_WAIT_SECONDS = 10.0
 
 
-def _read_note(folder: Path) -> dict:
+def _lock_paths(folder: Path) -> tuple[Path, Path]:
+    """The lock and the note of a folder (already absolute)."""
+    key = hashlib.sha256(os.fsencode(folder)).hexdigest()[:24]
+    return LOCK_DIR / f"{key}.lock", LOCK_DIR / f"{key}.json"
+
+
+def _read_note(note_path: Path) -> dict:
     try:
-        note = json.loads((folder / NOTE_NAME).read_text(encoding="utf-8"))
+        note = json.loads(note_path.read_text(encoding="utf-8"))
         return note if isinstance(note, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -51,12 +60,13 @@ def _locked(folder: Path, command: str, wait: float,
             say: Callable[[str], None]) -> Iterator[None]:
     from filelock import FileLock, Timeout  # only the commands that write need it
 
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_NAME)
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    lock_path, note_path = _lock_paths(folder)
+    lock = FileLock(lock_path)
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        holder = describe_run(_read_note(folder))
+        holder = describe_run(_read_note(note_path))
         say(f"Thư mục {folder} đang được dùng bởi {holder}; chờ tối đa {wait:g} giây…")
         try:
             lock.acquire(timeout=wait)
@@ -65,17 +75,18 @@ def _locked(folder: Path, command: str, wait: float,
                 f"Thư mục {folder} vẫn đang được dùng bởi {holder}. Lần chạy này dừng và không "
                 "thay đổi gì; hãy đợi lần chạy kia xong rồi chạy lại.") from None
     try:
-        left = _read_note(folder)
+        left = _read_note(note_path)
         if left:  # a note with no lock held: its run ended without clearing it
             say(f"Lần chạy trước ({describe_run(left)}) đã dừng giữa chừng; kết quả cũ vẫn "
                 "được giữ, lần chạy này làm lại từ đầu.")
         note = {"pid": os.getpid(), "command": command,
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
-        (folder / NOTE_NAME).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+        note_path.write_text(json.dumps(note | {"folder": os.fsdecode(folder)},
+                                        ensure_ascii=False), encoding="utf-8")
         try:
             yield
         finally:  # only a killed run leaves its note behind
-            (folder / NOTE_NAME).unlink(missing_ok=True)
+            note_path.unlink(missing_ok=True)
     finally:
         lock.release()
 

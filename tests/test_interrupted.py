@@ -25,25 +25,29 @@ from lib03.ingest.pipeline import run_clean
 FILES = ["DB01.xlsx", "CB11.xlsx", "CB17.xlsm", "CB23.ods", "DB07.xlsx", "DB13.xlsx"]
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
 
-# The child: a real clean whose disk stalls before the third table is moved into place
-# (the cache, written before the tables, is not counted).
+# The child: a real clean whose disk stalls before its N-th file move inside the output
+# folder (staging a table, staging the manifest, moving a table in, moving the manifest in).
 SLOW_DISK = """
 import os, sys, time
 from pathlib import Path
+out = os.path.abspath(sys.argv[2])
+stop_at = int(sys.argv[3])
 real_replace = os.replace
 calls = []
 def slow_replace(src, dst):
-    if not str(dst).endswith(".csv"):
-        return real_replace(src, dst)
-    calls.append(dst)
-    if len(calls) == 3:
-        print("DANG-GHI", flush=True)  # the temporary file of table 3 is on disk now
-        time.sleep(60)
+    dst_text = os.path.abspath(str(dst))
+    if dst_text.startswith(out) and ".cache" not in dst_text:
+        calls.append(dst_text)
+        if len(calls) == stop_at:
+            print("DANG-GHI", flush=True)
+            time.sleep(60)
     real_replace(src, dst)
 os.replace = slow_replace
 from lib03.ingest.pipeline import run_clean
 run_clean(Path(sys.argv[1]), Path(sys.argv[2]), progress=False)
 """
+# 6 tables staged, the manifest staged, 6 tables moved in, the manifest moved in.
+PUBLISH_STEPS = 14
 
 
 def _raw(folder: Path, files: list[str]) -> Path:
@@ -54,37 +58,84 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_a_clean_killed_while_writing_leaves_whole_tables_and_the_rerun_recovers(tmp_path):
-    out = tmp_path / "processed"
-    old_raw = _raw(tmp_path / "old", FILES[:3])
-    new_raw = _raw(tmp_path / "new", FILES)
-    run_clean(old_raw, out, progress=False)
-    before = _snapshot(out)
-    run_clean(new_raw, tmp_path / "expected", progress=False)
-    after = _snapshot(tmp_path / "expected")
+def _tables_seen(folder: Path) -> dict[str, bytes]:
+    """The tables as a reader sees them: through the set's manifest, which refuses a mix."""
+    from lib03.tableset import check_tables
 
-    child = subprocess.Popen([sys.executable, "-c", SLOW_DISK, str(new_raw), str(out)],
-                             stdout=subprocess.PIPE, env=ENV, text=True)
+    check_tables(folder, ["units", "submissions", "indicators", "monthly", "inspections",
+                          "quality_log"])
+    return {n: b for n, b in _snapshot(folder).items() if n.endswith(".csv")}
+
+
+@pytest.fixture(scope="module")
+def before_after(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sets")
+    old_raw, new_raw = _raw(tmp / "old", FILES[:3]), _raw(tmp / "new", FILES)
+    run_clean(old_raw, tmp / "before", progress=False)
+    run_clean(new_raw, tmp / "after", progress=False)
+    return old_raw, new_raw, _tables_seen(tmp / "before"), _tables_seen(tmp / "after")
+
+
+@pytest.mark.parametrize("step", range(1, PUBLISH_STEPS + 1))
+def test_a_clean_killed_while_publishing_leaves_one_whole_set(tmp_path, before_after, step):
+    old_raw, new_raw, before, after = before_after
+    out = tmp_path / "processed"
+    run_clean(old_raw, out, progress=False)
+    child = subprocess.Popen([sys.executable, "-c", SLOW_DISK, str(new_raw), str(out),
+                              str(step)], stdout=subprocess.PIPE, env=ENV, text=True)
     try:
         assert child.stdout.readline().strip() == "DANG-GHI"
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    left = _snapshot(out)
-    tables = sorted(n for n in left if n.endswith(".csv"))
-    assert tables == sorted(before)  # every table is there
-    temporaries = [n for n in left if n.endswith(".tmp")]
-    assert len(temporaries) == 1  # the one the kill interrupted
-    # The kill landed mid-way: some tables are already the new run's, others still the old's…
-    assert any(left[n] == after[n] != before[n] for n in tables)
-    assert any(left[n] == before[n] != after[n] for n in tables)
-    for name in tables:  # …and each table is one run's, whole and readable
-        assert left[name] in (before[name], after[name]), name
+    seen = _tables_seen(out)  # never a mix: the old set, or the new one moved in whole
+    assert seen in (before, after), step
+    if step <= 7:  # killed while staging: the old set is still current
+        assert seen == before
+    else:  # the new set was complete on disk: a reader finishes moving it in
+        assert seen == after
+    for name in seen:
         read_table(out / name)
-
     run_clean(new_raw, out, progress=False)
-    assert _snapshot(out) == after  # the rerun finished the job and cleared the leftovers
+    assert _tables_seen(out) == after  # the rerun finished the job
+    assert not list(out.glob(".*.tmp")) and not (out / ".dang-ghi").exists()
+
+
+@pytest.mark.parametrize("step", range(1, PUBLISH_STEPS + 1))
+def test_a_full_disk_while_publishing_leaves_one_whole_set(tmp_path, before_after, step,
+                                                           monkeypatch):
+    import errno
+
+    old_raw, new_raw, before, after = before_after
+    out = tmp_path / "processed"
+    run_clean(old_raw, out, progress=False)
+    real_replace, calls = os.replace, []
+
+    def full_disk(src, dst):
+        if str(dst).startswith(str(out)) and ".cache" not in str(dst):
+            calls.append(dst)
+            if len(calls) == step:
+                raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        run_clean(new_raw, out, progress=False, cache=False)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert _tables_seen(out) in (before, after), step
+
+
+def test_a_table_edited_by_hand_is_refused(tmp_path, before_after):
+    from lib03.errors import TablesError
+    from lib03.tableset import check_tables
+
+    old_raw, _, _, _ = before_after
+    out = tmp_path / "processed"
+    run_clean(old_raw, out, progress=False)
+    (out / "indicators.csv").write_text("sửa tay", encoding="utf-8")
+    with pytest.raises(TablesError, match="không thuộc cùng lần làm sạch"):
+        check_tables(out, ["units", "indicators"])
 
 
 def test_a_report_killed_half_way_keeps_the_previous_report(tmp_path):

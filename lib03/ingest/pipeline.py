@@ -22,7 +22,6 @@ from lib03.contract import (
     header_csv,
     remove_stale_temporaries,
     render_rows,
-    write_tables,
 )
 from lib03.errors import RawFolderError, WorkbookError, os_reason, special_kind
 from lib03.ingest.assemble import Packed, assemble_tables, count_severities
@@ -33,6 +32,7 @@ from lib03.ingest.scan import check_file_size
 from lib03.ingest.workers import clean_files, default_workers
 from lib03.periods import period_of_folder
 from lib03.quality import Problem, word_problem
+from lib03.tableset import publish_tables, recover
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +211,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
             store = FileCache(out_dir, fingerprint(settings, registry_bytes))
             key = run_key(keys, listing_notes)
             # Nothing changed since the last run and its tables are intact: nothing to do.
+            recover(out_dir)  # a set a stopped run left complete is the current one
             if (last := store.unchanged_run(key, out_dir)) is not None:
                 remove_stale_temporaries(out_dir)  # what a killed identical rerun left
                 hashes.save()
@@ -230,7 +231,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     show = wants_progress() if progress is None else progress
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
-    digests = write_tables(assemble_tables(units_csv, results, notes), out_dir)
+    digests = publish_tables(assemble_tables(units_csv, results, notes), out_dir)
     statuses = [r.status for r in results]
     severities = count_severities(results, notes)
     counts = dict(

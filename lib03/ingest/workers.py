@@ -8,6 +8,7 @@ order of the inputs and the tables are built once, in the parent, exactly as in 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from lib03.config import Settings
@@ -52,6 +53,8 @@ def _start(registry: RegistryIndex, settings: Settings, parent: int | None = Non
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # A forked worker inherits the CLI's SIGTERM handler; it should simply end.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _watch_parent(parent)
 
 
@@ -74,6 +77,24 @@ def _clean_one(item: tuple[str, Path, str]):
     # Rendered in the worker: formatting is a large share of the work, and bytes travel
     # back to the parent far cheaper than row dicts.
     return pack_result(clean_file(period, path, rel, _registry, _settings))
+
+
+@contextmanager
+def _children_ignore_ctrl_c():
+    """Fork the workers with SIGINT ignored: a Ctrl-C that lands before a new worker has run
+    its initializer would otherwise print that worker's traceback. (Only the main thread may
+    change signal handlers; a spawned worker sets its own in `_start`.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _NoBar:
@@ -111,7 +132,9 @@ def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                                    initargs=(registry, settings, os.getpid()))
         try:
             results = []
-            for result in pool.map(_clean_one, inputs, chunksize=chunk):
+            with _children_ignore_ctrl_c():  # map() forks the workers before it returns
+                done = pool.map(_clean_one, inputs, chunksize=chunk)
+            for result in done:
                 results.append(result)
                 bar.update()
         except BaseException:
