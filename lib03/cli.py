@@ -23,7 +23,7 @@ from lib03.config import (
     Settings,
     load_settings,
 )
-from lib03.errors import BusyError, Lib03Error, os_reason
+from lib03.errors import BusyError, Lib03Error, os_advice, os_reason
 from lib03.periods import is_period_id
 from lib03.runlock import DEFAULT_WAIT_SECONDS, hold_folders
 
@@ -317,10 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a folder that cannot be created or written, a disk that is full
-        where = f" ({exc.filename})" if exc.filename else ""
-        reason = os_reason(exc)
-        print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {reason}. "
-              "Kiểm tra đường dẫn, quyền ghi và dung lượng ổ đĩa.", file=sys.stderr)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {os_reason(exc)}. "
+              f"{os_advice(exc)}", file=sys.stderr)
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous)

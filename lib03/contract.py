@@ -14,11 +14,13 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from lib03.domain import read_table
+from lib03.errors import FileInUseError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,10 +125,33 @@ def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], *,
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# Windows refuses to replace a file another program holds open (Excel keeps a workbook or a
+# CSV open while it is shown): access denied, sharing or lock violation.
+_HELD_OPEN = (5, 32, 33)
+RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)
+
+
+def replace_file(src: str | Path, dst: Path) -> None:
+    """`os.replace`, retried for a few seconds while another program holds `dst` open; then
+    a Vietnamese FileInUseError naming the file (the old file is left as it was)."""
+    for pause in (*RETRY_SECONDS, None):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError as exc:
+            if getattr(exc, "winerror", None) not in _HELD_OPEN:
+                raise
+            if pause is None:
+                raise FileInUseError(
+                    f"Không thay được tệp {dst}: tệp đang mở trong Excel hoặc chương trình "
+                    "khác. Hãy đóng tệp rồi chạy lại; bản cũ vẫn còn nguyên.") from exc
+            time.sleep(pause)
 
 
 def _umask() -> int:

@@ -3,13 +3,26 @@
 import errno
 import stat
 
-# The operating system's reasons, as an analyst should read them.
+# The operating system's reasons, and what the analyst can do about each.
 _OS_REASONS = {
-    errno.ENOENT: "không tồn tại", errno.EACCES: "không có quyền", errno.EPERM: "không có quyền",
-    errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.ENOTDIR: "không phải thư mục", errno.EISDIR: "là một thư mục",
-    errno.ELOOP: "liên kết vòng", errno.ENAMETOOLONG: "tên quá dài",
+    errno.ENOENT: ("không tồn tại", "Kiểm tra lại đường dẫn."),
+    errno.EACCES: ("không có quyền hoặc tệp đang được chương trình khác mở",
+                   "Đóng tệp nếu đang mở trong Excel hay chương trình khác, rồi kiểm tra quyền "
+                   "ghi của thư mục."),
+    errno.EPERM: ("không có quyền", "Kiểm tra quyền ghi của thư mục, hoặc chọn thư mục khác."),
+    errno.ENOSPC: ("ổ đĩa đã đầy", "Giải phóng chỗ trống trên ổ đĩa rồi chạy lại."),
+    errno.EROFS: ("ổ đĩa chỉ cho đọc", "Chọn một thư mục trên ổ đĩa ghi được."),
+    errno.ENOTDIR: ("không phải thư mục", "Kiểm tra lại đường dẫn."),
+    errno.EISDIR: ("là một thư mục", "Kiểm tra lại đường dẫn."),
+    errno.ELOOP: ("liên kết vòng", "Bỏ liên kết (symlink) này."),
+    errno.ENAMETOOLONG: ("tên quá dài", "Rút ngắn tên thư mục, tệp, hoặc chuyển thư mục làm "
+                         "việc lên gần gốc ổ đĩa (ví dụ D:\\ct03)."),
+    getattr(errno, "EDQUOT", -1): ("đã hết hạn mức dung lượng",
+                                   "Giải phóng chỗ trống rồi chạy lại."),
 }
+# Windows reports a file held open by another program with its own codes.
+_WINDOWS_SHARING = {32: "tệp đang được chương trình khác mở",
+                    33: "tệp đang bị chương trình khác khoá"}
 
 
 def os_reason(exc: OSError) -> str:
@@ -18,7 +31,20 @@ def os_reason(exc: OSError) -> str:
     >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file"))
     'không tồn tại'
     """
-    return _OS_REASONS.get(exc.errno, "lỗi hệ thống khi đọc/ghi")
+    if getattr(exc, "winerror", None) in _WINDOWS_SHARING:
+        return _WINDOWS_SHARING[exc.winerror]
+    return _OS_REASONS.get(exc.errno, ("lỗi hệ thống khi đọc/ghi", ""))[0]
+
+
+def os_advice(exc: OSError) -> str:
+    """What to do about an operating-system error, in Vietnamese.
+
+    >>> os_advice(OSError(errno.ENOSPC, "No space left on device"))
+    'Giải phóng chỗ trống trên ổ đĩa rồi chạy lại.'
+    """
+    if getattr(exc, "winerror", None) in _WINDOWS_SHARING:
+        return "Đóng tệp trong Excel (hoặc chương trình đang mở nó) rồi chạy lại."
+    return _OS_REASONS.get(exc.errno, ("", "Kiểm tra đường dẫn, quyền ghi và dung lượng ổ đĩa."))[1]
 
 
 def special_kind(mode: int) -> str:
@@ -67,3 +93,7 @@ class BusyError(Lib03Error):
 
 class TablesError(Lib03Error):
     """The processed tables are not one complete set (a stopped run, a table edited by hand)."""
+
+
+class FileInUseError(Lib03Error):
+    """An output cannot be replaced because another program (Excel) holds it open."""

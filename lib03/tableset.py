@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from lib03.contract import remove_stale_temporaries, write_atomic
+from lib03.contract import remove_stale_temporaries, replace_file, write_atomic
 from lib03.errors import TablesError
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ def _move_in(out_dir: Path) -> None:
     for name in digests:
         staged = staging / name
         if staged.exists():  # moved already by an earlier, interrupted attempt
-            os.replace(staged, out_dir / name)
-    os.replace(staging / MANIFEST_NAME, out_dir / MANIFEST_NAME)
+            replace_file(staged, out_dir / name)
+    replace_file(staging / MANIFEST_NAME, out_dir / MANIFEST_NAME)
     _sync_folder(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
 

@@ -64,8 +64,8 @@ def test_an_unreadable_folder_is_logged_with_its_path(raw_dir, tmp_path, monkeyp
     write_report(period / "khoa" / "hidden.xlsx")
     real = os.scandir
 
-    def scandir(path):
-        if os.fspath(path).endswith("khoa"):
+    def scandir(path="."):
+        if not isinstance(path, int) and os.fspath(path).endswith("khoa"):
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
         return real(path)
 
@@ -140,3 +140,65 @@ def test_a_registry_that_crashes_the_reader_stops_with_a_vietnamese_error(raw_di
     monkeypatch.setattr(registry, "read_workbook", crashing)
     with pytest.raises(RegistryError, match="thư viện đọc bảng tính bị lỗi"):
         run_clean(raw_dir, tmp_path / "out", progress=False, cache=False)
+
+
+def _held_open(times: int):
+    """An os.replace that fails as Windows does while Excel holds the target open."""
+    real, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) <= times:
+            exc = PermissionError(13, "The process cannot access the file", str(dst))
+            exc.winerror = 32  # ERROR_SHARING_VIOLATION
+            raise exc
+        return real(src, dst)
+
+    return replace, calls
+
+
+def test_an_output_held_open_is_retried_then_replaced(tmp_path, monkeypatch):
+    from lib03 import contract
+
+    monkeypatch.setattr(contract, "RETRY_SECONDS", (0.01, 0.01, 0.01, 0.01))
+    replace, calls = _held_open(2)
+    monkeypatch.setattr(contract.os, "replace", replace)
+    target = tmp_path / "bang_tong_hop.xlsx"
+    contract.write_atomic(target, b"moi")
+    assert target.read_bytes() == b"moi" and len(calls) == 3
+
+
+def test_an_output_held_open_too_long_says_to_close_excel(tmp_path, monkeypatch):
+    from lib03 import contract
+    from lib03.errors import FileInUseError
+
+    monkeypatch.setattr(contract, "RETRY_SECONDS", (0.01, 0.01))
+    replace, _ = _held_open(100)
+    monkeypatch.setattr(contract.os, "replace", replace)
+    target = tmp_path / "submissions.csv"
+    target.write_bytes(b"cu")
+    with pytest.raises(FileInUseError, match="đang mở trong Excel") as caught:
+        contract.write_atomic(target, b"moi")
+    assert str(target) in str(caught.value)
+    assert target.read_bytes() == b"cu" and list(tmp_path.iterdir()) == [target]
+
+
+@pytest.mark.parametrize(("err", "reason", "advice"), [
+    (28, "ổ đĩa đã đầy", "Giải phóng chỗ trống"),
+    (13, "không có quyền", "Đóng tệp nếu đang mở trong Excel"),
+    (30, "ổ đĩa chỉ cho đọc", "Chọn một thư mục trên ổ đĩa ghi được"),
+    (36, "tên quá dài", "Rút ngắn tên"),
+])
+def test_os_errors_are_told_in_vietnamese_with_what_to_do(tmp_path, monkeypatch, capsys, err,
+                                                          reason, advice):
+    import lib03.cli as cli
+
+    def failing(*args, **kw):
+        raise OSError(err, os.strerror(err), str(tmp_path / "out" / "units.csv"))
+
+    monkeypatch.setattr("lib03.ingest.pipeline.run_clean", failing)
+    code = cli.main(["clean", "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().err
+    assert code == 2
+    assert reason in printed and advice in printed and "units.csv" in printed
+    assert "Traceback" not in printed and os.strerror(err) not in printed
