@@ -63,3 +63,30 @@ def test_a_province_registry_longer_than_any_report_sheet_is_read(tmp_path):
     wb.save(tmp_path / "danh_muc_don_vi.xlsx")
     units, _ = read_registry(tmp_path / "danh_muc_don_vi.xlsx")
     assert len(units) == rows
+
+
+def test_an_unread_registry_column_is_a_warning_naming_it(tmp_path):
+    path = tmp_path / "danh_muc_don_vi.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Mã đơn vị", "Tên đơn vị", "Loại", "Hiện trạng", "Ghi chú"])
+    ws.append([1, "DB01", "Đảng bộ xã Tân Phú", "Đảng bộ cơ sở", "Đã giải thể", ""])
+    wb.save(path)
+    _, problems = read_registry(path)
+    unknown = {p.raw: p for p in problems if p.code == "registry_column_unknown"}
+    assert set(unknown) == {"Hiện trạng", "Ghi chú"}  # STT is the row number, not data
+    assert unknown["Hiện trạng"].cell == "E1"
+    assert "Còn hoạt động" in unknown["Hiện trạng"].detail
+
+
+def test_tinh_trang_is_read_as_the_active_column(tmp_path):
+    path = tmp_path / "danh_muc_don_vi.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã đơn vị", "Tên đơn vị", "Loại", "Tình trạng"])
+    ws.append(["DB01", "Đảng bộ xã Tân Phú", "Đảng bộ cơ sở", "Đã giải thể"])
+    ws.append(["DB02", "Đảng bộ xã An Bình", "Đảng bộ cơ sở", "Đang hoạt động"])
+    wb.save(path)
+    units, problems = read_registry(path)
+    assert units.set_index("unit_code")["active"].to_dict() == {"DB01": 0, "DB02": 1}
+    assert not [p for p in problems if p.code == "registry_column_unknown"]

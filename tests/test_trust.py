@@ -202,3 +202,14 @@ def test_os_errors_are_told_in_vietnamese_with_what_to_do(tmp_path, monkeypatch,
     assert code == 2
     assert reason in printed and advice in printed and "units.csv" in printed
     assert "Traceback" not in printed and os.strerror(err) not in printed
+
+
+def test_office_litter_is_an_info_line_not_a_warning(raw_dir, tmp_path):
+    period = raw_dir / "2014-H1"
+    write_report(period / "good.xlsx")
+    (period / ".~lock.good.xlsx#").write_text("Nguyen Van A,may-1,01.06.2014", encoding="utf-8")
+    summary, t = _run(raw_dir, tmp_path / "out")
+    log = t["quality_log"].set_index("source_file")
+    assert log.loc["2014-H1/.~lock.good.xlsx#", "code"] == "file_office_lock"
+    assert log.loc["2014-H1/.~lock.good.xlsx#", "severity"] == "info"
+    assert summary.files == 1

@@ -51,6 +51,8 @@ class RunSummary:
     periods: list[str]
 
 
+# LibreOffice marks a file open for editing with ".~lock.<name>#" beside it.
+OFFICE_LOCK_PREFIX = ".~lock."
 # Files the operating system leaves in folders: never reports, never errors.
 SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
 
@@ -132,9 +134,12 @@ def _files_under(folder: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
             odd.append(("folder_unreadable", base + "/", f"{_shown(base)}: {os_reason(exc)}"))
             return
         for entry in entries:
+            rel = f"{base}/{entry.name}"
+            if entry.name.startswith(OFFICE_LOCK_PREFIX):  # LibreOffice's "file is open" mark
+                odd.append(("file_office_lock", rel, ""))
+                continue
             if entry.name.startswith("."):
                 continue
-            rel = f"{base}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path)
             elif entry.is_symlink() and entry.is_dir():

@@ -113,6 +113,23 @@ def _find_registry_table(book) -> tuple[object, Table] | None:
     return None
 
 
+def _unknown_columns(grid, table: Table) -> list[Problem]:
+    """A warning for each titled registry column lib03 does not understand: a column of
+    "Tình trạng" it cannot read would silently make dissolved units expected to report."""
+    known = ", ".join(term.label for term in vocab.columns("registry"))
+    used = set(table.columns.values())
+    header = grid.rows[table.header_row]
+    return [Problem("registry_column_unknown", grid.name, cell_address(table.header_row, c),
+                    raw=text, detail=f"«{text}»; các tiêu đề đọc được: {known}")
+            for c, value in enumerate(header)
+            if c not in used and (text := cell_text(value)) and not _is_numbering(text)]
+
+
+def _is_numbering(text: str) -> bool:
+    # "STT", "TT", "Số TT": the row number column every Vietnamese list starts with.
+    return fold_key(text) in ("stt", "tt", "so tt", "so thu tu", "thu tu")
+
+
 def read_registry(path: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
                   ) -> tuple[pd.DataFrame, list[Problem]]:
     """The units table (docs/du_lieu.md §4) as a DataFrame, and the problems met reading the
@@ -152,7 +169,7 @@ def read_registry_rows(path: Path, limits: Limits = Limits()  # noqa: B008 (a fr
             f"Danh mục {path.name} không có hàng tiêu đề gồm Mã đơn vị, Tên đơn vị, Loại"
         )
     grid, table = found
-    problems: list[Problem] = []
+    problems: list[Problem] = _unknown_columns(grid, table)
     records, seen = [], set()
     cols = table.columns
     width = max(cols.values()) + 1
