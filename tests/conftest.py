@@ -3,11 +3,14 @@
 from pathlib import Path
 
 import pytest
-from builders import write_registry
+
+import lib03  # noqa: F401 — before any test imports openpyxl: see lib03/__init__.py
 
 
 @pytest.fixture
 def raw_dir(tmp_path: Path) -> Path:
+    from builders import write_registry
+
     raw = tmp_path / "raw"
     (raw / "2014-H1").mkdir(parents=True)
     write_registry(raw / "danh_muc_don_vi.xlsx")

@@ -207,3 +207,49 @@ def test_a_local_header_naming_another_member_or_outside_the_file_is_refused():
         b.header_offset = offset
         with pytest.raises(zipfile.BadZipFile):
             read_head(zf, data, b, 65536)
+
+
+def _xls_with_cell_at(row: int, col: int) -> bytes:
+    import io
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Tổng hợp")
+    ws.write(0, 0, "Tổng số đảng viên")
+    ws.write(row, col, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_an_old_xls_whose_cell_is_far_away_is_refused_before_it_is_parsed(tmp_path):
+    """A 6 KB .xls with one cell at IV65536 would make calamine build 16 million cells."""
+    import time
+
+    from lib03.errors import WorkbookError
+    from lib03.ingest.read import read_workbook
+
+    path = tmp_path / "bom.xls"
+    path.write_bytes(_xls_with_cell_at(65535, 255))
+    assert path.stat().st_size < 10_000
+    started = time.monotonic()
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert caught.value.code == "file_too_large"
+    assert "Tổng hợp" in caught.value.detail
+    assert time.monotonic() - started < 1
+
+
+def test_an_old_xls_wider_than_the_cell_limit_is_refused(tmp_path):
+    from dataclasses import replace
+
+    from lib03.config import Limits
+    from lib03.errors import WorkbookError
+    from lib03.ingest.read import read_workbook
+
+    path = tmp_path / "rong.xls"
+    path.write_bytes(_xls_with_cell_at(999, 200))
+    with pytest.raises(WorkbookError, match="file_too_large"):
+        read_workbook(path, limits=replace(Limits(), max_sheet_cells=100_000))
+    assert read_workbook(path).sheets[0].name == "Tổng hợp"  # within the shipped limits

@@ -34,6 +34,7 @@ from lib03.ingest.scan import (
     scan_xlsx,
     sniff_format,
 )
+from lib03.ingest.scan_xls import scan_xls
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ def read_workbook(path: Path, data: bytes | None = None, *,
         if is_encrypted_cfb(data):
             raise WorkbookError("file_password")
         fmt = "xls"
+        scan_xls(data, limits)  # refuses a sheet calamine would build too large
     elif kind == "html":
         raise WorkbookError("file_not_spreadsheet", "trang HTML/XML mang đuôi bảng tính")
     elif kind == "text":
@@ -168,11 +170,18 @@ def read_workbook(path: Path, data: bytes | None = None, *,
                 raise WorkbookError("file_corrupt", f"trang «{meta.name}» không đọc được") from exc
             scan = scans.get(meta.name, SheetScan())
             book.sheets.append(Grid(
-                meta.name, rows, scan.formula_cells,
+                meta.name, rows, scan.formula_cells | _blank_cells(rows, scan.formula_valued),
                 hidden=meta.visible != pc.SheetVisibleEnum.Visible,
             ))
     decode_legacy_text(book, data)
     return book
+
+
+def _blank_cells(rows: list[list], cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The cells among `cells` whose value came back empty: a formula saved without its
+    result, even where the file has an empty value element for it."""
+    return {(r, c) for r, c in cells
+            if r >= len(rows) or c >= len(rows[r]) or rows[r][c] in ("", None)}
 
 
 def decode_legacy_text(book: Book, data: bytes) -> None:

@@ -190,6 +190,9 @@ class SheetScan:
     """What the raw XML of one sheet says before calamine builds its grid."""
 
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    # Formula cells with a <v> element, which may still be empty (`<v></v>`, as openpyxl
+    # writes with lxml): `read` adds those whose value comes back blank to formula_cells.
+    formula_valued: set[tuple[int, int]] = field(default_factory=set)
     max_row: int = 0
     max_col: int = 0
 
@@ -349,8 +352,8 @@ def _scan_sheet_xml(fh, name: str, budget: Budget) -> SheetScan:
             if filled:  # what calamine keeps: a value or an inline string, even empty
                 scan.extend(r, c)
                 budget.check(name, scan)
-            if formula and not filled:
-                scan.formula_cells.add((r - 1, c - 1))
+            if formula:
+                (scan.formula_valued if filled else scan.formula_cells).add((r - 1, c - 1))
             cell = None
         elif not closing and tag == "f":
             cell[2] = True
