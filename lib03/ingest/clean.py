@@ -17,6 +17,7 @@ from pathlib import Path
 from lib03 import vocab
 from lib03.config import SPREADSHEET_SUFFIXES, Matching, Settings
 from lib03.errors import WorkbookError, os_reason, special_kind
+from lib03.ingest.archive import OTHER_ARCHIVES, read_member, split_member
 from lib03.ingest.extract import extract_report
 from lib03.ingest.interpret import interpret_report
 from lib03.ingest.known_layout import ID_SHEET, read_known_layout, template_identity
@@ -50,12 +51,7 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
         "status": "quarantined", "deadline": settings.deadline(period),
     }
     try:
-        # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since it was listed
-            raise WorkbookError("file_special", special_kind(st.st_mode))
-        check_file_size(st.st_size, settings.max_file_mb)
-        data = path.read_bytes()
+        data = _read_input(path, settings, submission)
     except WorkbookError as exc:
         submission["status_reason"] = exc.code
         return FileResult(submission, problems=[Problem(exc.code, detail=exc.detail)])
@@ -81,6 +77,22 @@ def clean_file(period: str, path: Path, rel: str, registry: RegistryIndex,
         return FileResult(submission, problems=[Problem(code, detail=type(exc).__name__)])
 
 
+def _read_input(path: Path, settings: Settings, submission: dict) -> bytes:
+    """A file's bytes, or a member's from inside its archive (whose own hash is kept, so the
+    cache knows what the member was read from)."""
+    inside = split_member(path)
+    if inside:
+        archive, member = inside
+        submission["container_sha256"] = hashlib.sha256(archive.read_bytes()).hexdigest()
+        return read_member(archive, member, settings.limits)
+    # The size limit holds before a byte is read: a 400 MB film renamed .xlsx costs nothing.
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since it was listed
+        raise WorkbookError("file_special", special_kind(st.st_mode))
+    check_file_size(st.st_size, settings.max_file_mb)
+    return path.read_bytes()
+
+
 def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: RegistryIndex,
                  submission: dict, settings: Settings) -> FileResult:
     result = FileResult(submission)
@@ -90,6 +102,8 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
         submission["status_reason"] = code
         return result
 
+    if path.suffix.lower() in OTHER_ARCHIVES:
+        return quarantine("archive_unsupported", path.suffix)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return quarantine("file_unsupported_type", path.suffix or "không có đuôi")
     try:

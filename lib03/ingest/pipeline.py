@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib03.config import REGISTRY_FILE_NAME, Settings, load_settings
+from lib03.config import REGISTRY_FILE_NAME, Limits, Settings, load_settings
 from lib03.contract import (
     COLUMNS,
     header_csv,
@@ -24,6 +24,7 @@ from lib03.contract import (
     render_rows,
 )
 from lib03.errors import RawFolderError, WorkbookError, os_reason, special_kind
+from lib03.ingest.archive import is_archive, list_members, split_member
 from lib03.ingest.assemble import Packed, assemble_tables, count_severities
 from lib03.ingest.cache import FileCache, KnownHashes, file_key, fingerprint, run_key
 from lib03.ingest.match import RegistryIndex, index_rows
@@ -66,10 +67,12 @@ def display_path(path: Path, root: Path) -> str:
     return _shown(path.relative_to(root).as_posix())
 
 
-def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]:
+def list_inputs(raw_dir: Path, limits: Limits = Limits()  # noqa: B008 (a frozen value)
+                ) -> tuple[list[tuple[str, Path, str]], list[dict]]:
     """Files to clean as (period, path, shown path), and log rows for everything else.
 
-    Dot-files and dot-folders (such as the sample's .ground_truth) are not inputs.
+    Dot-files and dot-folders (such as the sample's .ground_truth) are not inputs. The
+    reports inside a .zip are inputs of their own, at `<archive>/<member>` paths.
     """
     if not raw_dir.is_dir():
         raise RawFolderError(f"Không tìm thấy thư mục dữ liệu gốc: {raw_dir}")
@@ -97,6 +100,13 @@ def list_inputs(raw_dir: Path) -> tuple[list[tuple[str, Path, str]], list[dict]]
                     note("file_system", period, path)
                 elif path.name.startswith("~$"):
                     note("file_temporary", period, path)
+                elif is_archive(path.name):
+                    members, odd = list_members(path, limits)
+                    for code, member, detail in odd:
+                        where = f"{rel}/{member}" if member else rel
+                        notes.append(word_problem(Problem(code, detail=detail), period,
+                                                  _shown(where)))
+                    inputs += [(period, path / m, _shown(f"{rel}/{m}")) for m in members]
                 else:
                     inputs.append((period, path, _shown(rel)))
         elif entry.is_dir():
@@ -202,7 +212,7 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     """
     settings = settings or load_settings()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    inputs, listing_notes = list_inputs(raw_dir)
+    inputs, listing_notes = list_inputs(raw_dir, settings.limits)
     hashes = KnownHashes(out_dir if cache else None)
     keys = file_keys(inputs, settings, hashes)
     registry_path = raw_dir / REGISTRY_FILE_NAME
@@ -274,6 +284,11 @@ def file_keys(inputs: list[tuple[str, Path, str]], settings: Settings,
     keys: list[str | None] = []
     for period, path, rel in inputs:
         try:
+            inside = split_member(path)
+            if inside:  # a report in an archive: known by the archive's bytes and its name
+                st = inside[0].stat()
+                keys.append(file_key(period, rel, hashes.sha256(inside[0], st)))
+                continue
             st = path.stat()
             if not stat.S_ISREG(st.st_mode):  # swapped for a pipe since it was listed
                 keys.append(None)
@@ -298,7 +313,8 @@ def _clean_all(inputs: list[tuple[str, Path, str]], keys: list[str | None],
         results[i] = result
         key = keys[i]
         # A file rewritten while it was being read is not cached under its old bytes.
-        if store and key and key.startswith(f"{result.submission.get('sha256')}|"):
+        read_from = result.submission.get("container_sha256") or result.submission.get("sha256")
+        if store and key and key.startswith(f"{read_from}|"):
             store.put(key, result)
     return results
 
