@@ -24,6 +24,8 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
 REGISTRY_FILE_NAME = "danh_muc_don_vi.xlsx"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# What a unit may send: a workbook, or a Word document whose tables hold the report.
+REPORT_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".docx")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from lib03.config import SPREADSHEET_SUFFIXES, Limits
+from lib03.config import REPORT_SUFFIXES, Limits
 from lib03.errors import WorkbookError
 
 ARCHIVE_SUFFIX = ".zip"
@@ -80,7 +80,7 @@ def list_members(path: Path, limits: Limits) -> tuple[list[str], list[tuple[str,
             odd.append(("archive_nested", name, name))
         elif info.flag_bits & 0x1:
             odd.append(("file_password", name, ""))
-        elif not leaf.lower().endswith((*SPREADSHEET_SUFFIXES, ".docx", ".doc")):
+        elif not leaf.lower().endswith((*REPORT_SUFFIXES, ".doc")):
             odd.append(("archive_member_skipped", name, "không phải báo cáo"))
         else:
             members.append("/".join(parts))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lib03 import vocab
-from lib03.config import SPREADSHEET_SUFFIXES, Matching, Settings
+from lib03.config import REPORT_SUFFIXES, Matching, Settings
 from lib03.errors import WorkbookError, os_reason, special_kind
 from lib03.ingest.archive import OTHER_ARCHIVES, read_member, split_member
 from lib03.ingest.extract import extract_report
@@ -104,7 +104,9 @@ def _clean_bytes(period: str, path: Path, data: bytes, rel: str, registry: Regis
 
     if path.suffix.lower() in OTHER_ARCHIVES:
         return quarantine("archive_unsupported", path.suffix)
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+    if path.suffix.lower() == ".doc":
+        return quarantine("file_doc_old")
+    if path.suffix.lower() not in REPORT_SUFFIXES:
         return quarantine("file_unsupported_type", path.suffix or "không có đuôi")
     try:
         book = read_workbook(path, data, limits=settings.limits)

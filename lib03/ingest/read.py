@@ -35,6 +35,7 @@ from lib03.ingest.scan import (
     sniff_format,
 )
 from lib03.ingest.scan_xls import scan_xls
+from lib03.ingest.word import read_docx
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,9 @@ def read_workbook(path: Path, data: bytes | None = None, *,
         fmt, zf = check_zip(data, limits.max_unzipped_mb)
         try:
             parts = check_xml_parts(zf, data)
+            if fmt == "docx":  # a report written in Word: its tables are its sheets
+                return _decoded(Book(path, "docx", [Grid(name, rows) for name, rows
+                                                    in read_docx(data, limits)]), data)
             scans = scan_xlsx(zf, limits, parts) if fmt == "xlsx" else scan_ods(zf, limits)
         # A damaged member inside the zip, or a directory pointing at impossible places.
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError,
@@ -173,6 +177,10 @@ def read_workbook(path: Path, data: bytes | None = None, *,
                 meta.name, rows, scan.formula_cells | _blank_cells(rows, scan.formula_valued),
                 hidden=meta.visible != pc.SheetVisibleEnum.Visible,
             ))
+    return _decoded(book, data)
+
+
+def _decoded(book: Book, data: bytes) -> Book:
     decode_legacy_text(book, data)
     return book
 

@@ -77,6 +77,8 @@ def check_zip(data: bytes, limit: int) -> tuple[str, zipfile.ZipFile]:
         return "xlsx", zf
     if "content.xml" in names:
         return "ods", zf
+    if "word/document.xml" in names:
+        return "docx", zf
     raise WorkbookError("file_not_spreadsheet", "tệp nén zip nhưng không chứa bảng tính")
 
 

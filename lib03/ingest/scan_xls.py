@@ -40,6 +40,8 @@ def scan_xls(data: bytes, limits: Limits) -> dict[str, SheetScan]:
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if ole.exists("WordDocument"):  # a Word 97–2003 document renamed, or sent as is
+                raise WorkbookError("file_doc_old")
             name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
             if name is None:
                 raise WorkbookError("file_corrupt", "tệp .xls không có phần sổ tính")
