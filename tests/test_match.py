@@ -111,3 +111,38 @@ def index_registry_like(names):
     return index_registry(pd.DataFrame({
         "unit_code": list(names), "unit_name": list(names.values()),
         "unit_type": "chi_bo_co_so", "parent_code": None, "active": 1}))
+
+
+CELLS = [{"unit_code": c, "unit_name": n} for c, n in [
+    ("A2", "Chi bộ ấp 2"), ("A3", "Chi bộ ấp 3"), ("A13", "Chi bộ ấp 13"),
+    ("LH", "Chi bộ Trường THCS Long Hòa"), ("TN", "Chi bộ Phòng Tài nguyên và Môi trường"),
+    ("KP", "Chi bộ Khu phố 3"), ("B1", "Chi bộ Trường Tiểu học An Bình"),
+    ("B2", "Chi bộ Phòng Tiểu học An Bình"),
+]]
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("C/b ấp 2", "A2"), ("C.bộ ấp 3", "A3"), ("CB ấp 2", "A2"), ("Chibo ap 13", "A13"),
+    ("Chi bộ ấp III", "A3"), ("ấp XIII", "A13"), ("ấp 03", "A3"), ("Khu phố III", "KP"),
+    ("THCS Long Hòa", "LH"), ("Trường THCS Long Hoà", "LH"),
+    ("Phòng Tài nguyên - Môi trường", "TN"), ("Tài nguyên & Môi trường", "TN"),
+])
+def test_cell_names_as_units_type_them(typed, code):
+    from lib03.ingest.match import match_cells
+
+    assert match_cells([typed], CELLS)[0].code == code
+
+
+@pytest.mark.parametrize("typed", ["THPT Long Hòa", "ấp 23", "Long Hòa", "ấp IIII"])
+def test_near_misses_of_cell_names_are_not_taken(typed):
+    from lib03.ingest.match import match_cells
+
+    assert match_cells([typed], CELLS)[0].code is None
+
+
+def test_a_short_name_that_fits_two_cells_is_ambiguous_not_guessed():
+    from lib03.ingest.match import match_cells
+
+    found = match_cells(["Tiểu học An Bình"], CELLS)[0]
+    assert (found.code, found.how) == (None, "ambiguous")
+    assert "B1" in found.detail and "B2" in found.detail

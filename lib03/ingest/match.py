@@ -23,7 +23,6 @@ from lib03.text import fold_key, has_words
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_CELL_PREFIX = re.compile(r"^(?:chi bo|dang bo)\s+")
 # The word lists live in domain/word_lists.csv: unit_synonym (titles name the committee,
 # "Đảng ủy", where the registry names the organisation), level_word ("xã", "phường": may be
 # left out), generic_word (the kind of unit, not which one), file_word (file-name filler).
@@ -62,16 +61,53 @@ def unit_key(name: object, *, numbering: bool = False) -> str:
     return " ".join(key.split())
 
 
+@lru_cache(maxsize=65536)
 def cell_key(name: object) -> str:
-    """Key for a subordinate cell's name: the "Chi bộ" prefix says nothing.
+    """Key for a subordinate cell's name as units type it: the "Chi bộ" prefix however it is
+    written says nothing, "và" may be a dash, a place's number may be Roman.
 
     >>> cell_key("CB ấp 3"), cell_key("Chi bo Ap 3"), cell_key("Chi bộ Ấp 03")
     ('ap 3', 'ap 3', 'ap 3')
-    >>> cell_key("1. CHI BỘ ẤP 2")
-    'ap 2'
+    >>> cell_key("1. CHI BỘ ẤP 2"), cell_key("C/b ấp 2"), cell_key("Chi bộ ấp III")
+    ('ap 2', 'ap 2', 'ap 3')
+    >>> cell_key("Phòng Tài nguyên - Môi trường") == cell_key("Phòng Tài nguyên và Môi trường")
+    True
     """
     # Rows of the inspection sheet are often numbered inside the name cell ("1. Chi bộ …").
-    return _CELL_PREFIX.sub("", unit_key(name, numbering=True))
+    key = unit_key(name, numbering=True)
+    for prefix in _longest_first("cell_prefix"):
+        if key.startswith(prefix + " "):
+            key = key[len(prefix) + 1:]
+            break
+    return _roman_places(_drop(key, vocab.words("cell_joiner")))
+
+
+_ROMAN_NUMBERS = ("i ii iii iv v vi vii viii ix x "  # noqa: SIM905 — easier to read so
+                  "xi xii xiii xiv xv xvi xvii xviii xix xx").split()
+_ROMAN = {roman: str(n) for n, roman in enumerate(_ROMAN_NUMBERS, 1)}
+
+
+def _roman_places(key: str) -> str:
+    """A Roman number after a place word ("ấp III", "khu phố IV") as the number it is."""
+    words = key.split()
+    places = set(vocab.words("numbered_place"))
+    for i in range(1, len(words)):
+        if words[i] in _ROMAN and (words[i - 1] in places
+                                   or " ".join(words[max(0, i - 2):i]) in places):
+            words[i] = _ROMAN[words[i]]
+    return " ".join(words)
+
+
+def short_cell_key(key: str) -> str:
+    """A cell key without a leading word units often leave out ("Trường", "Phòng").
+
+    >>> short_cell_key(cell_key("Chi bộ Trường THCS Long Hòa"))
+    'thcs long hoa'
+    """
+    for word in _longest_first("cell_optional_word"):
+        if key.startswith(word + " "):
+            return key[len(word) + 1:]
+    return key
 
 
 def _drop(key: str, words: tuple[str, ...]) -> str:
@@ -341,7 +377,24 @@ def match_cells(names: list[object], children: list[Mapping],
     registry rows)."""
     items = tuple((c["unit_code"], c["unit_name"]) for c in children)
     candidates, index = dict(items), _cells_index(items)
-    return [match_name(n, candidates, cell_key, index=index, matching=matching) for n in names]
+    found = [match_name(n, candidates, cell_key, index=index, matching=matching) for n in names]
+    return [_by_short_name(name, m, items) if m.how == "none" else m
+            for name, m in zip(names, found, strict=True)]
+
+
+def _by_short_name(name: object, miss: UnitMatch,
+                   items: tuple[tuple[str, str], ...]) -> UnitMatch:
+    """"THCS Long Hòa" for "Chi bộ Trường THCS Long Hòa": the same name once a word units
+    often leave out is dropped from both; taken only when exactly one cell fits."""
+    short = short_cell_key(cell_key(name))
+    if not short or " " not in short:  # "Long" alone says too little
+        return miss
+    fits = [code for code, registered in items if short_cell_key(cell_key(registered)) == short]
+    if len(fits) == 1:
+        return UnitMatch(fits[0], "exact")
+    if len(fits) > 1:
+        return UnitMatch(None, "ambiguous", _list(fits, dict(items)))
+    return miss
 
 
 @lru_cache(maxsize=4096)
