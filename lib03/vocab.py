@@ -7,6 +7,7 @@ closest candidates, never a silent guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -14,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from lib03.config import Matching
 from lib03.domain import read_table
-from lib03.text import fold_key, has_words
+from lib03.text import clean_text, fold_key, has_words
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,78 @@ def _variant_keys() -> dict[str, str]:
     return keys
 
 
+# Where a form writes the answers it offers after a label: a group in brackets anywhere,
+# the text after the last colon, a "Có/Không" pair at the end, the words before a final "?".
+_BRACKETED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_AFTER_COLON = re.compile(r":([^:]*)$")
+_SLASHED_TAIL = re.compile(r"(?:^|\s)(\S+(?:\s*/\s*\S+)+)$")
+_QUESTION_MARK = re.compile(r"\s*\?+$")
+
+
+def _offers_answers(text: str) -> bool:
+    """The text is nothing but answer options ("Có/Không", "x", "ghi Có hoặc Không"): every
+    word is an answer or a filler word of domain/word_lists.csv. A lone "Không" or "Chưa" is
+    not an offer but may be the label's own negation, so a no-answer must come with another
+    answer (docs/assumptions_caveats.md §2)."""
+    polarity = dict(word_pairs("option_answer"))
+    filler = {w for phrase in words("option_filler") for w in phrase.split()}
+    found = fold_key(text, numbering=False).split()
+    answers = [polarity[w] for w in found if w in polarity]
+    return (bool(answers) and all(w in polarity or w in filler for w in found)
+            and (len(answers) > 1 or all(a == "co" for a in answers)))
+
+
+def _question_tail(text: str) -> str:
+    """ "Đã kiện toàn Bộ phận 03 chưa?", "… hay không?": the answer words that close a yes/no
+    question, dropped with the question mark; "chưa" there asks, it does not negate."""
+    polarity = dict(word_pairs("option_answer"))
+    joiners = set(words("option_joiner"))
+    tokens = text.split()
+    keep = len(tokens)
+    while keep and (fold_key(tokens[keep - 1], numbering=False) in polarity.keys() | joiners):
+        keep -= 1
+    asked = [fold_key(t, numbering=False) for t in tokens[keep:]]
+    return " ".join(tokens[:keep]) if keep and any(w in polarity for w in asked) else text
+
+
+@lru_cache(maxsize=65536)  # a pure function of the text; labels recur in every file
+def _strip_options(text: str) -> str:
+    text = _BRACKETED.sub(lambda m: " " if _offers_answers(m[1] or m[2] or "") else m[0], text)
+    text = clean_text(text)
+    asked = bool(_QUESTION_MARK.search(text))
+    text = _QUESTION_MARK.sub("", text)
+    for pattern in (_AFTER_COLON, _SLASHED_TAIL):
+        if (found := pattern.search(text)) and _offers_answers(found[1]):
+            text = text[:found.start()].rstrip(" :-–")
+    if asked:
+        text = _question_tail(text)
+    return text
+
+
+def strip_options(label: object) -> str:
+    """A label without the answer options a form writes after it, so that "Không" or "Chưa"
+    offered as an answer is not read as the label's own negation. Only words of the lists
+    option_answer, option_filler and option_joiner (domain/word_lists.csv) are dropped; a
+    label made of nothing else is kept as written.
+
+    >>> strip_options("Đã kiện toàn Bộ phận 03 (Có/Không)")
+    'Đã kiện toàn Bộ phận 03'
+    >>> strip_options("Bộ phận 03: ghi Có hoặc Không"), strip_options("Đã kiện toàn chưa?")
+    ('Bộ phận 03', 'Đã kiện toàn')
+    >>> strip_options("Số đảng viên chưa đăng ký (không)"), strip_options("Có/Không")
+    ('Số đảng viên chưa đăng ký (không)', 'Có/Không')
+    """
+    text = clean_text(label)
+    stripped = _strip_options(text)
+    return stripped if fold_key(stripped) else text
+
+
 def match_indicator(label: object,
                     matching: Matching = Matching()) -> LabelMatch:  # noqa: B008 (frozen)
     """Match a summary-row label to an indicator id; `matching` holds the fuzzy thresholds
-    of the run (`Settings.matching`).
+    of the run (`Settings.matching`). Answer options written after the label are dropped
+    first (`strip_options`), so the negation guard and the keyword rules see the label's own
+    words only.
 
     >>> match_indicator("1. Tổng số ĐV").id
     'tong_dang_vien'
@@ -113,8 +182,10 @@ def match_indicator(label: object,
     'kien_nghi_khac_phuc'
     >>> match_indicator("Số lượt đoàn viên thanh niên tham gia").how
     'none'
+    >>> match_indicator("Đã kiện toàn Bộ phận 03 (Có/Không)").id
+    'bo_phan_03'
     """
-    key = fold_key(label)
+    key = fold_key(strip_options(label))
     if not key:
         return LabelMatch(None, "none")
     return _match_by_words(key) or _fuzzy(key, matching)
@@ -191,8 +262,10 @@ def match_column(table: str, header: object) -> str | None:
     'findings'
     >>> match_column("summary", "Tỷ lệ %")
     'percent'
+    >>> match_column("inspection", "Kiểm tra (Có/Không)")
+    'inspected'
     """
-    return _column_of(table, fold_key(header, numbering=False))
+    return _column_of(table, fold_key(strip_options(header), numbering=False))
 
 
 @lru_cache(maxsize=65536)

@@ -11,12 +11,15 @@ from lib03.ingest.parse import (
     Parsed,
     find_date_in_text,
     is_blank,
+    is_date_text,
+    looks_like_place_date,
     parse_count,
     parse_date,
     parse_mark,
     parse_month,
     parse_percent,
     parse_yesno,
+    read_date_in_text,
 )
 from lib03.periods import is_period_id, parse_period, period_bounds, period_months
 
@@ -77,7 +80,7 @@ def test_count_kept_as_read(raw, value, problem):
     ("10 (đạt 100%)", "value_unparseable"), ("5/7", "value_unparseable"),
     ("12-15", "value_unparseable"), ("1.2.3", "value_unparseable"),
     ("khoảng 20", "value_unparseable"),
-    ("1 234", "value_unparseable"), ("?", "value_unparseable"), ("nan", "value_unparseable"),
+    ("?", "value_unparseable"), ("nan", "value_unparseable"),
     (True, "value_unparseable"), (False, "value_unparseable"),
     (D(2014, 6, 20), "value_unparseable"), (dt.datetime(2014, 6, 20, 8, 0), "value_unparseable"),
     (dt.time(8, 30), "value_unparseable"), (dt.timedelta(hours=2), "value_unparseable"),
@@ -85,6 +88,48 @@ def test_count_kept_as_read(raw, value, problem):
 ])
 def test_count_rejected(raw, problem):
     assert parse_count(raw) == Parsed(None, problem)
+
+
+# ---- counts grouped with spaces ----------------------------------------------------------------
+# A space of any width groups thousands in exact groups of three (docs/assumptions_caveats.md §3).
+
+@pytest.mark.parametrize("raw, value", [
+    ("1 234", 1234), ("1 165", 1165), (" 1 165 ", 1165), ("1\u00a0143 đồng chí", 1143),
+    ("1 087 lượt", 1087), ("1 165 đ/c", 1165), ("1 165đ/c", 1165), ("1\u202f165", 1165),
+    ("1\u2009165", 1165), ("1\u2007165 người", 1165), ("1 165 234", 1165234), ("12 345", 12345),
+    ("123 456 789", 123456789), ("1 000 buổi", 1000), ("+1 165", 1165), ("１ １６５", 1165),
+    ("12 buổi", 12), ("3 tập thể", 3), ("45 người", 45), ("2 gương", 2), ("7 cuộc", 7),
+])
+def test_count_grouped_with_spaces_and_unit_words(raw, value):
+    _same(parse_count(raw), value, None)
+
+
+def test_count_grouped_with_spaces_keeps_the_sign():
+    _same(parse_count("-1 165"), -1165, "value_negative")
+
+
+@pytest.mark.parametrize("raw", [
+    "1 2", "12 34", "1 1650", "1 165 23", "1 16 500", "0 165", "1234 567", "2014 12",
+    "1 2 đ/c", "12 34 người",
+    # two numbers side by side, not a grouping: the gap is wider than one space
+    "1  165", "1\t165", "1\n165", "120\n118", "1 \u00a0165", "1\u3000165",
+])
+def test_count_ambiguous_spacing_is_not_guessed(raw):
+    assert parse_count(raw) == Parsed(None, "value_spacing_ambiguous")
+
+
+@pytest.mark.parametrize("raw, problem", [
+    ("1 165 (nữ 12)", "value_unparseable"), ("1 165,5", "value_unparseable"),
+    ("1 165.000", "value_unparseable"), ("khoảng 1 165", "value_unparseable"),
+    ("1 000%", "value_percent"), ("1 000 %", "value_percent"),
+])
+def test_count_spaced_near_misses(raw, problem):
+    assert parse_count(raw) == Parsed(None, problem)
+
+
+@pytest.mark.parametrize("raw", ["85 5", "85 5%", "1 165", "100 0 %", "8 55%"])
+def test_percent_never_reads_spaces_as_grouping(raw):
+    assert parse_percent(raw) == Parsed(None, "value_spacing_ambiguous")
 
 
 # ---- percentages -----------------------------------------------------------------------------
@@ -140,6 +185,35 @@ def test_mark_unparseable(raw):
     assert parse_yesno(raw) == Parsed(None, "mark_unparseable")
 
 
+@pytest.mark.parametrize("raw", [
+    "Rồi", "rồi", "Đã kiện toàn", "Đã có", "Có rồi", "Có, đã kiện toàn", "Có (đã kiện toàn)",
+    "Kiện toàn rồi", "Đã kiện toàn xong", "Đã thành lập", "Có kiện toàn", "x rồi",
+    "Đã kiện toàn rồi", "Thành lập rồi", "Có, đã thành lập xong",
+])
+def test_yes_in_words(raw):
+    _same(parse_yesno(raw), True, None)
+    _same(parse_mark(raw), True, None)
+
+
+@pytest.mark.parametrize("raw", [
+    "Chưa", "Chưa kiện toàn", "Chưa có", "Không có", "Không kiện toàn", "chưa thành lập",
+    "Chưa, đang kiện toàn",
+])
+def test_no_in_words(raw):
+    _same(parse_yesno(raw), False, None)
+    _same(parse_mark(raw), False, None)
+
+
+@pytest.mark.parametrize("raw", [
+    # the form's options left as typed: no answer was chosen
+    "Có/Không", "Không/Có", "Đã/Chưa", "Chưa / Đã", "Có hoặc Không", "có hay không", "1/0",
+    # no word of an answer, or more than an answer
+    "Kiện toàn", "Đang kiện toàn", "Có nhưng chưa đủ", "Có lẽ", "Có 2 lần", "Sẽ kiện toàn",
+])
+def test_words_that_are_not_an_answer(raw):
+    assert parse_yesno(raw) == Parsed(None, "mark_unparseable")
+
+
 # ---- dates -----------------------------------------------------------------------------------
 
 JUNE_20 = D(2014, 6, 20)
@@ -172,11 +246,81 @@ def test_date_blank_is_missing(raw):
 
 
 @pytest.mark.parametrize("raw", [
-    "31/2/2014", "32/1/2014", "20/13/2014", "abc", "tháng 6 năm 2014", "20/6-2014", 12,
+    "31/2/2014", "32/1/2014", "20/13/2014", "abc", "20/6-2014", 12,
     100000, True, dt.time(8, 0), dt.timedelta(days=1), math.nan, "30.02.2014",
 ])
 def test_date_unparseable(raw):
     assert parse_date(raw) == Parsed(None, "date_unparseable")
+
+
+@pytest.mark.parametrize("raw", [
+    "16 tháng 6 năm 2014", "ngày 16 tháng 6, năm 2014", "ngày 16, tháng 6, năm 2014",
+    "Ngày 16 tháng 06 năm 2014.", "16 tháng 6 2014", "16 tháng 6 năm 14", "16-6-2014",
+    "16.06.2014", "16/6/14", "16 - 06 - 2014", "16.06.14", "ngày 16/6 năm 2014",
+    "ngày 16 tháng Sáu năm 2014", "NGÀY 16 THÁNG SÁU NĂM 2014", "Thứ Hai, ngày 16/6/2014",
+])
+def test_date_written_in_other_ways(raw):
+    _same(parse_date(raw), D(2014, 6, 16), None)
+    assert find_date_in_text(raw) == D(2014, 6, 16)
+
+
+@pytest.mark.parametrize("raw", [
+    "tháng 6/2014", "Tháng 6/2014", "06/2014", "6/2014", "6-2014", "06.2014", "tháng 6 năm 2014",
+    "Tháng 6, năm 2014", "tháng 06 - 2014", "T6/2014", "Th.6/2014", "2014-06", "2014/6",
+    "tháng Sáu năm 2014", "Tháng 6", "tháng sáu",
+])
+def test_month_without_day_is_imprecise_not_a_date(raw):
+    assert parse_date(raw) == Parsed(None, "date_imprecise")
+    assert parse_date(raw, year_hint=2014) == Parsed(None, "date_imprecise")
+
+
+@pytest.mark.parametrize("raw", [
+    "ngày ... tháng 6 năm 2014", "ngày    tháng 6 năm 2014",  # a day slot left blank
+    "tháng 13/2014", "20/2014", "06/14", "16 tháng năm 2014", "6 tháng đầu năm 2014",
+    "Quý II/2014", "tháng", "năm 2014",
+])
+def test_date_near_misses_stay_unparseable(raw):
+    assert parse_date(raw) == Parsed(None, "date_unparseable")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tân Phú, 16 tháng 6 năm 2014", Parsed(D(2014, 6, 16))),
+    ("Tân Phú, ngày 16 tháng 6, năm 2014", Parsed(D(2014, 6, 16))),
+    ("Mỹ Lộc, 16.06.2014", Parsed(D(2014, 6, 16))),
+    ("Tân Phú, tháng 6 năm 2014", Parsed(None, "date_imprecise")),
+    ("Tân Phú, tháng 6/2014", Parsed(None, "date_imprecise")),
+    ("Tân Phú, tháng Sáu năm 2014", Parsed(None, "date_imprecise")),
+    ("Tân Phú, ngày … tháng 6 năm 2014", Parsed(None)),  # a blank day: title.py says so
+    ("Tân Phú, ngày 16 tháng 6", Parsed(None)),
+    ("Báo cáo 6 tháng đầu năm 2014", Parsed(None)),
+    ("Sinh hoạt chi bộ tháng 6", Parsed(None)),
+    ("Kính gửi: Ban Tuyên giáo Huyện ủy", Parsed(None)),
+    ("", Parsed(None)), (None, Parsed(None)),
+])
+def test_read_date_in_text(text, expected):
+    assert read_date_in_text(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tân Phú, 16 tháng 6 năm 2014", True), ("Tân Phú, ngày 18 tháng 6 năm 2014", True),
+    ("Mỹ Lộc, 16-06-2014", True), ("Ngày 18/6/2014", True), ("Tân Phú, tháng 6 năm 2014", True),
+    ("16 tháng 6 năm 2014", True),
+    ("Báo cáo 6 tháng đầu năm 2014", False), ("6 tháng đầu năm 2014", False),
+    ("ĐẢNG ỦY XÃ TÂN PHÚ", False), ("Kết quả 6 tháng, phương hướng 6 tháng cuối năm", False),
+    ("", False), (None, False),
+])
+def test_looks_like_place_date(text, expected):
+    assert looks_like_place_date(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("20/6/2014", True), ("ngày 20 tháng 6, năm 2014", True), ("20 tháng 6", True),
+    ("20/6", True), ("tháng 6/2014", True), ("06/2014", True), ("2014-06-20", True),
+    ("Phước Hòa, ngày 25 tháng 6 năm 2014", False), ("Chỉ thị 03 ngày 14/5/2011", False),
+    ("Tổng cộng", False), ("Tháng", False), ("", False), (12, False),
+])
+def test_is_date_text(text, expected):
+    assert is_date_text(text) is expected
 
 
 def test_date_day_first_always():

@@ -6,7 +6,7 @@ import pytest
 
 from lib03 import legacy
 from lib03.text import clean_text, fold_key, strip_numbering
-from lib03.vocab import match_column, match_indicator
+from lib03.vocab import match_column, match_indicator, strip_options
 
 
 @pytest.mark.parametrize("raw, key", [
@@ -119,3 +119,82 @@ def test_a_negated_label_is_never_its_positive_indicator(label):
 ])
 def test_a_negated_or_past_header_is_not_a_data_column(table, header):
     assert match_column(table, header) not in ("resolved", "cells_met", "value")
+
+
+# ---- answer options written after a label ------------------------------------------------------
+# "Không" or "Chưa" offered as an answer is not the label's own negation.
+
+@pytest.mark.parametrize("label", [
+    "Đã kiện toàn Bộ phận 03 (Có/Không)",
+    "Đã kiện toàn Bộ phận 03 (Đã/Chưa)",
+    "Đã kiện toàn Bộ phận 03 (x)",
+    "Đã kiện toàn Bộ phận 03 (ghi Có hoặc Không)",
+    "Đã kiện toàn Bộ phận 03 [Có/Không]",
+    "Đã kiện toàn Bộ phận 03: Có/Không",
+    "Đã kiện toàn Bộ phận 03 Có/Không",
+    "Đã kiện toàn Bộ phận 03 - Có / Không",
+    "Đã kiện toàn Bộ phận giúp việc 03 (đánh dấu x nếu có)",
+    "Đã kiện toàn BPGV 03 (1: Có; 0: Không)",
+    "Đã kiện toàn (Có/Không) Bộ phận giúp việc 03",
+    "Đơn vị đã kiện toàn Bộ phận giúp việc 03 chưa?",
+    "Có kiện toàn BP 03 hay không ?",
+    "Đã kiện toàn Bộ phận giúp việc 03 (C/K)",
+    "ĐÃ KIỆN TOÀN BỘ PHẬN 03 (CÓ/KHÔNG)",
+    "Đã kiện toàn BP03 (Có/Không)",  # an abbreviation glued to its number
+    "Kiện toàn BPGV03: Đã/Chưa",
+])
+def test_label_with_answer_options_matches_its_indicator(label):
+    assert match_indicator(label).id == "bo_phan_03"
+
+
+@pytest.mark.parametrize("label, indicator", [
+    ("Số tập thể đã đăng ký (x)", "tap_the_dang_ky"),
+    ("Số đảng viên đã đăng ký nêu gương (Có/Không)", "dv_dang_ky"),
+    ("Số kiến nghị (đã thực hiện)", "kien_nghi_khac_phuc"),  # words, not options: kept
+])
+def test_options_are_dropped_only_when_they_are_options(label, indicator):
+    assert match_indicator(label).id == indicator
+
+
+@pytest.mark.parametrize("label", [
+    "Số đảng viên chưa đăng ký",
+    "Số đảng viên chưa đăng ký (Có/Không)",
+    "Số đảng viên không báo cáo kết quả (x)",
+    "Số đảng viên miễn sinh hoạt: Có/Không",
+    "Chưa kiện toàn Bộ phận giúp việc 03 (Có/Không)",
+    "Đã kiện toàn Bộ phận 03 (không)",  # a lone "không" is no offer: it may be the label's own
+    "Bộ phận giúp việc 03: chưa",
+    "Số đảng viên chưa đăng ký?",
+])
+def test_a_negated_label_with_options_is_still_refused(label):
+    assert match_indicator(label).id is None
+
+
+@pytest.mark.parametrize("label, stripped", [
+    ("Đã kiện toàn Bộ phận 03 (Có/Không)", "Đã kiện toàn Bộ phận 03"),
+    ("Đã kiện toàn Bộ phận 03 [Đã/Chưa]", "Đã kiện toàn Bộ phận 03"),
+    ("Đã kiện toàn Bộ phận 03: ghi Có hoặc Không", "Đã kiện toàn Bộ phận 03"),
+    ("Bộ phận 03 đã kiện toàn hay chưa?", "Bộ phận 03 đã kiện toàn"),
+    ("Tổng số tập thể (cấp ủy, chi bộ) phải đăng ký",
+     "Tổng số tập thể (cấp ủy, chi bộ) phải đăng ký"),
+    ("Số đảng viên (không tính đảng viên miễn)", "Số đảng viên (không tính đảng viên miễn)"),
+    ("Đã kiện toàn Bộ phận 03 (không)", "Đã kiện toàn Bộ phận 03 (không)"),
+    ("Tổng số đảng viên: ghi số", "Tổng số đảng viên: ghi số"),  # "số" is no answer
+    ("Có/Không", "Có/Không"),  # nothing would be left: kept as written
+    ("(x)", "(x)"),
+])
+def test_strip_options(label, stripped):
+    assert strip_options(label) == stripped
+
+
+@pytest.mark.parametrize("table, header, column", [
+    ("inspection", "Kiểm tra (Có/Không)", "inspected"),
+    ("inspection", "Giám sát [x]", "supervised"),
+    ("inspection", "Được giám sát: Có/Không", "supervised"),
+    ("monthly", "Kiểm điểm, đánh giá việc thực hiện bản đăng ký (Có/Không)", "review"),
+    ("monthly", "Nội dung học tập và làm theo tấm gương đạo đức Hồ Chí Minh (Đã/Chưa)",
+     "content_hcm"),
+    ("inspection", "Số kiến nghị chưa khắc phục (Có/Không)", None),
+])
+def test_column_headers_with_answer_options(table, header, column):
+    assert match_column(table, header) == column

@@ -8,24 +8,21 @@ raw here; `interpret` parses them once the unit, and so the meaning of each cell
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache, lru_cache
 
 from lib03 import vocab
 from lib03.config import Matching
 from lib03.ingest.layout import ROW_KEYS, Table, find_header_row, is_column_number_row
-from lib03.ingest.parse import is_blank, parse_count, parse_mark, parse_month
+from lib03.ingest.parse import is_blank, is_date_text, parse_count, parse_mark, parse_month
 from lib03.ingest.raw_report import RawCell, RawReport, TitleText
 from lib03.ingest.read import Book, Grid, cell_address
 from lib03.ingest.title import find_title_facts
 from lib03.quality import Problem
-from lib03.text import cached_for_text, cell_text, fold_key, fold_plain
+from lib03.text import cached_for_text, cell_text, fold_key
 
-# A cell that is nothing but a date ("20/6/2014", "ngày 20 tháng 6 năm 2014"), as opposed
-# to a sentence holding one ("Phước Hòa, ngày 25 tháng 6 năm 2014" is a signature line).
-_DATE_ONLY = re.compile(
-    r"(?:ngay\s*)?\d{1,2}\s*(?:[-/.]|thang)\s*\d{1,2}(?:\s*(?:[-/.]|nam)\s*\d{2,4})?"
-)
+# Text that is a figure although it gives no count: a percentage, or digits split by spaces
+# that are not thousands groups ("12 34").
+_FIGURE_PROBLEMS = frozenset({"value_percent", "value_spacing_ambiguous"})
 
 
 @lru_cache(maxsize=65536)
@@ -44,8 +41,13 @@ def _is_data_value(value: object) -> bool:
         return True
     if _is_signature(cell_text(value)):
         return False
-    return (parse_count(value).value is not None or parse_mark(value).value is not None
-            or _DATE_ONLY.fullmatch(fold_plain(cell_text(value))) is not None)
+    # A cell that is nothing but a date or a month ("20/6/2014", "ngày 20 tháng 6, năm 2014",
+    # "tháng 6/2014") is a value, unlike a sentence holding one ("Phước Hòa, ngày 25 tháng 6
+    # năm 2014" is a signature line). So are digits spaced too loosely to be read ("12 34"):
+    # a figure typed, which must reach the log rather than pass for a note.
+    count = parse_count(value)
+    return (count.value is not None or count.problem == "value_spacing_ambiguous"
+            or parse_mark(value).value is not None or is_date_text(cell_text(value)))
 
 
 @lru_cache(maxsize=65536)  # a pure function of the text, asked of every row's label
@@ -189,7 +191,7 @@ def _is_number(value: object) -> bool:
     if isinstance(value, (int, float)):
         return True
     parsed = parse_count(value) if isinstance(value, str) else None
-    return bool(parsed) and (parsed.value is not None or parsed.problem == "value_percent")
+    return bool(parsed) and (parsed.value is not None or parsed.problem in _FIGURE_PROBLEMS)
 
 
 def _is_numbering(values: list[object]) -> bool:
