@@ -132,12 +132,21 @@ def test_month_only_inspection_date_is_blank_and_said(raw_dir, tmp_path):
     assert log.loc["date_imprecise", "severity"] == "warning"
 
 
-@pytest.mark.xfail(strict=True, reason="title.py must ask parse.looks_like_place_date: its own "
-                   "place-and-date pattern wants 'ngày' or a d/m/y date after the place")
-def test_report_date_without_the_word_ngay(raw_dir, tmp_path):
-    write_report(raw_dir / FILE, date_text="Tân Phú, 16 tháng 6 năm 2014")
+@pytest.mark.parametrize("date_text", ["Tân Phú, 16 tháng 6 năm 2014",
+                                       "Tân Phú, ngày 16 tháng 6, năm 2014",
+                                       "Tân Phú, 16-06-2014"])
+def test_report_date_without_the_word_ngay(raw_dir, tmp_path, date_text):
+    write_report(raw_dir / FILE, date_text=date_text)
     sub = _clean(raw_dir, tmp_path)["submissions"].iloc[0]
     assert sub["report_date"] == "2014-06-16"
+
+
+def test_a_report_dated_by_month_only_says_so(raw_dir, tmp_path):
+    write_report(raw_dir / FILE, date_text="Tân Phú, tháng 6 năm 2014")
+    t = _clean(raw_dir, tmp_path)
+    assert t["submissions"].iloc[0]["report_date"] == ""
+    log = t["quality_log"].set_index("code")
+    assert log.loc["date_imprecise", "raw_value"] == "Tân Phú, tháng 6 năm 2014"
 
 
 # ---- family 3: labels followed by answer options, yes/no in words -------------------------------

@@ -126,6 +126,7 @@ CELLS = [{"unit_code": c, "unit_name": n} for c, n in [
     ("Chi bộ ấp III", "A3"), ("ấp XIII", "A13"), ("ấp 03", "A3"), ("Khu phố III", "KP"),
     ("THCS Long Hòa", "LH"), ("Trường THCS Long Hoà", "LH"),
     ("Phòng Tài nguyên - Môi trường", "TN"), ("Tài nguyên & Môi trường", "TN"),
+    ("Phòng TN&MT", "TN"), ("P. TN-MT", "TN"), ("KP III", "KP"), ("kp 3", "KP"),
 ])
 def test_cell_names_as_units_type_them(typed, code):
     from lib03.ingest.match import match_cells

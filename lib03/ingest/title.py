@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 
 from lib03 import vocab
-from lib03.ingest.parse import find_date_in_text, parse_date
+from lib03.ingest.parse import (
+    find_date_in_text,
+    looks_like_place_date,
+    parse_date,
+    read_date_in_text,
+)
 from lib03.ingest.raw_report import RawReport, TitleText
 from lib03.ingest.read import cell_address
 from lib03.periods import parse_period
 from lib03.quality import Problem
-from lib03.text import clean_text, fold_key, fold_plain, has_words
+from lib03.text import clean_text, fold_key, has_words
 
 # "Tân Phú, ngày 18 tháng 6 năm 2014", "Mỹ Lộc, 16-06-2014", "Ngày 18/6/2014".
-_PLACE_DATE = re.compile(r"^(?:[^,]{2,60},\s*)?(?:ngay\b|\d{1,2}\s*[-/.]\s*\d)")
 
 
 def find_title_facts(report: RawReport, period: str | None = None) -> None:
@@ -39,6 +42,7 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
             break
     dated: list[tuple[int, dt.date, str, str]] = []  # rank, date, sheet, cell
     undated: TitleText | None = None
+    imprecise: TitleText | None = None
     for rank, t in enumerate(texts):
         key = fold_key(t.text, numbering=False)
         if key.startswith("ngay bao cao"):  # an explicit "Ngày báo cáo" wins: rank -1
@@ -49,9 +53,12 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
             continue
         if _names_other_date(key):
             continue
-        if _PLACE_DATE.match(fold_plain(t.text)):
-            if found := find_date_in_text(t.text):
-                dated.append((rank, found, t.sheet, cell_address(t.row, t.col)))
+        if looks_like_place_date(t.text):
+            said = read_date_in_text(t.text)
+            if said.value:
+                dated.append((rank, said.value, t.sheet, cell_address(t.row, t.col)))
+            elif said.problem == "date_imprecise" and not has_words(key, "ngay"):
+                imprecise = imprecise or t  # "Tân Phú, tháng 6 năm 2014": no day at all
             elif undated is None and has_words(key, "thang"):
                 undated = t  # "ngày … tháng 12 năm 2014" with the day left blank
     if dated:
@@ -61,6 +68,10 @@ def find_title_facts(report: RawReport, period: str | None = None) -> None:
         report.problems.append(Problem("report_date_unparseable", undated.sheet,
                                        cell_address(undated.row, undated.col),
                                        raw=undated.text))
+    elif imprecise is not None:
+        report.problems.append(Problem("date_imprecise", imprecise.sheet,
+                                       cell_address(imprecise.row, imprecise.col),
+                                       raw=imprecise.text))
 
 
 @lru_cache(maxsize=65536)
