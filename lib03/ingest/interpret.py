@@ -62,6 +62,30 @@ def _year_of(value: object) -> int | None:
     return int(found[0]) if len(found) == 1 else None
 
 
+def _read_mark(cell: RawCell, year: int, key: str, row: dict,
+               mark_dates: list[tuple[dt.date, RawCell]], problems: list[Problem]) -> Parsed:
+    """A Kiểm tra / Giám sát cell. Besides a tick, units write the inspection's date there
+    ("12/3/2014": done, and that is its date) or how many there were ("2 cuộc": done, and
+    the count is kept in `<key>_count`); each reading is said at info level."""
+    parsed = parse_mark(cell.value)
+    if parsed.problem != "mark_unparseable":
+        return parsed
+    value = cell.value
+    as_date = None if isinstance(value, (int, float)) else parse_date(value, year_hint=year)
+    if as_date is not None and as_date.value is not None:
+        mark_dates.append((as_date.value, cell))
+        problems.append(Problem("mark_as_date", cell.sheet, cell.address, raw=value,
+                                detail=as_date.value.strftime("%d/%m/%Y")))
+        return Parsed(True)
+    as_count = parse_count(value)
+    if as_count.problem is None and isinstance(as_count.value, int) and as_count.value >= 1:
+        row[f"{key}_count"] = as_count.value
+        problems.append(Problem("mark_as_count", cell.sheet, cell.address, raw=value,
+                                detail=str(as_count.value)))
+        return Parsed(True)
+    return parsed
+
+
 def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
     present = [cells[k] for k in keys if k in cells]
     first = min(present, key=lambda c: c.col)
@@ -200,24 +224,28 @@ def _parse_inspections(raw: RawReport, period: str, children: list[Mapping],
             seen[found.code] = name_cell.address
         row: dict[str, object] = {"cell_code": found.code, "cell_name_raw": name}
         addresses = {}
+        mark_dates: list[tuple[dt.date, RawCell]] = []
         for key in ("inspected", "supervised", "date", "findings", "resolved"):
             cell = cells.get(key)
             if cell is None:  # the column is missing: logged once per table, never a 0
                 row[key] = None
                 continue
             if key in ("inspected", "supervised"):
-                parsed = parse_mark(cell.value)
+                parsed = _read_mark(cell, start.year, key, row, mark_dates, out.problems)
             elif key == "date":
                 parsed = parse_date(cell.value, year_hint=start.year)
             else:
                 parsed = parse_count(cell.value)
             row[key] = _value(cell, parsed, out.problems)
             addresses[key] = f"{cell.sheet}!{cell.address}"
+        date_cell = cells.get("date")
+        if row.get("date") is None and mark_dates:  # "12/3/2014" in the Kiểm tra column
+            row["date"], date_cell = mark_dates[0]
+            addresses["date"] = f"{date_cell.sheet}!{date_cell.address}"
         date = row["date"]
         if isinstance(date, dt.date) and not start <= date <= end:
-            cell = cells["date"]
-            out.problems.append(Problem("date_outside_period", cell.sheet, cell.address,
-                                        raw=cell.value))
+            out.problems.append(Problem("date_outside_period", date_cell.sheet,
+                                        date_cell.address, raw=date_cell.value))
         row["source"] = f"{source_file}!{_span(cells, ROW_KEYS['inspection'])}"
         out.problems += check_rules("inspections", row, addresses)
         out.inspections.append(row)
