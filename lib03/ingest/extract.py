@@ -17,6 +17,7 @@ from lib03.ingest.parse import is_blank, is_date_text, parse_count, parse_mark, 
 from lib03.ingest.raw_report import RawCell, RawReport, TitleText
 from lib03.ingest.read import Book, Grid, cell_address
 from lib03.ingest.title import find_title_facts
+from lib03.periods import parse_period
 from lib03.quality import Problem
 from lib03.text import cached_for_text, cell_text, fold_key
 
@@ -74,13 +75,14 @@ def extract_report(book: Book, period: str | None = None,
     visible sheets hold no summary table, and are otherwise listed in the log.
     """
     report = RawReport()
-    for grid in book.sheets:
-        if not grid.hidden:
-            _extract_sheet(grid, report, period, matching)
+    visible = [g for g in book.sheets if not g.hidden]
+    found = {g.name: _find_tables(g, period) for g in visible}
+    for grid in _sheets_of_period(visible, found, period, report):
+        _extract_sheet(grid, found[grid.name], report, period, matching)
     hidden = [g for g in book.sheets if g.hidden]
     if not any(t.kind == "summary" for t in report.tables):
         for grid in hidden:
-            _extract_sheet(grid, report, period, matching)
+            _extract_sheet(grid, _find_tables(grid, period), report, period, matching)
     else:
         report.problems += [Problem("sheet_hidden", g.name, detail=g.name) for g in hidden
                             if any(not is_blank(v) for row in g.rows for v in row)]
@@ -88,13 +90,47 @@ def extract_report(book: Book, period: str | None = None,
     return report
 
 
-def _extract_sheet(grid: Grid, report: RawReport, period: str | None,
-                   matching: Matching) -> None:
+def _find_tables(grid: Grid, period: str | None) -> list[Table]:
     tables: list[Table] = []
     r = 0
     while (table := find_header_row(grid, r, period)) is not None:
         tables.append(table)
         r = table.header_row + 1
+    return tables
+
+
+def _sheets_of_period(grids: list[Grid], found: dict[str, list[Table]], period: str | None,
+                      report: RawReport) -> list[Grid]:
+    """The sheets to read when a workbook holds reports of several periods (last period's
+    report copied and left in the file): those whose title states the folder's period, and
+    those that state none. The others are set aside with an info line, and only when a sheet
+    of the folder's period exists: otherwise the file is another period's (`period_mismatch`).
+    """
+    if not period:
+        return grids
+    stated = {g.name: _stated_period(g, found[g.name]) for g in grids}
+    if period not in stated.values():
+        return grids
+    stale = [g for g in grids if stated[g.name] not in (None, period)]
+    report.problems += [Problem("sheet_other_period", g.name,
+                                detail=f"«{g.name}» ghi kỳ {stated[g.name]}") for g in stale]
+    return [g for g in grids if g not in stale]
+
+
+def _stated_period(grid: Grid, tables: list[Table]) -> str | None:
+    """The period a sheet's title block states (the rows above its first table); a sheet
+    with no table states none."""
+    if not tables:
+        return None
+    for row in grid.rows[:tables[0].top]:
+        for value in row:
+            if isinstance(value, str) and (stated := parse_period(value)):
+                return stated
+    return None
+
+
+def _extract_sheet(grid: Grid, tables: list[Table], report: RawReport, period: str | None,
+                   matching: Matching) -> None:
     used: set[int] = set()
     for i, table in enumerate(tables):
         end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
