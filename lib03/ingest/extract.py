@@ -257,7 +257,9 @@ def _unread_columns(grid: Grid, table: Table) -> list[Problem]:
         numbers = [r for r in table.rows if _is_number(grid.value(r, c))]
         if numbers and not _is_numbering([grid.value(r, c) for r in numbers]):
             header = header or "không có tiêu đề"
-            found.append(Problem("column_unread", grid.name, cell_address(numbers[0], c),
+            # A column the sender hid is a helper, not a figure left out: said, not warned.
+            code = "column_hidden" if c in grid.hidden_cols else "column_unread"
+            found.append(Problem(code, grid.name, cell_address(numbers[0], c),
                                  detail=f"«{header}», cột {cell_address(0, c)[:-1]}"))
     return found
 

@@ -49,6 +49,7 @@ class Grid:
     rows: list[list[object]]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     hidden: bool = False
+    hidden_cols: set[int] = field(default_factory=set)
 
     def value(self, r: int, c: int) -> object:
         row = self.value_row(r)
@@ -136,7 +137,7 @@ def read_workbook(path: Path, data: bytes | None = None, *,
         if is_encrypted_cfb(data):
             raise WorkbookError("file_password")
         fmt = "xls"
-        scan_xls(data, limits)  # refuses a sheet calamine would build too large
+        scans = scan_xls(data, limits)  # refuses a sheet calamine would build too large
     elif kind == "html":
         raise WorkbookError("file_not_spreadsheet", "trang HTML/XML mang đuôi bảng tính")
     elif kind == "text":
@@ -175,6 +176,7 @@ def read_workbook(path: Path, data: bytes | None = None, *,
             scan = scans.get(meta.name, SheetScan())
             book.sheets.append(Grid(
                 meta.name, rows, scan.formula_cells | _blank_cells(rows, scan.formula_valued),
+                hidden_cols=scan.hidden_cols,
                 hidden=meta.visible != pc.SheetVisibleEnum.Visible,
             ))
     return _decoded(book, data)

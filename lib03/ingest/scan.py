@@ -179,7 +179,7 @@ _PREFIX = r"(?:[^\s<>/:]+:)?"
 # In .xlsx: rows, cells and what a cell holds, and the end of a cell.
 _XLSX_TAG = re.compile(rf"<(?:(/){_PREFIX}(c)|{_PREFIX}(row|c|f|v|is))(?=[\s/>]){_TAG_ATTRS}>")
 # In .ods (content.xml), whose prefix calamine takes literally: tables, rows and cells.
-_ODS_TAG = re.compile(rf"<(/?)()table:(table|table-row|table-cell|covered-table-cell)"
+_ODS_TAG = re.compile(rf"<(/?)()table:(table|table-row|table-cell|covered-table-cell|table-column)"
                       rf"(?=[\s/>]){_TAG_ATTRS}>")
 _SST_TAG = re.compile(rf"<{_PREFIX}sst(?=[\s/>]){_TAG_ATTRS}>")
 # An ODS cell holds something for calamine only through one of these attributes.
@@ -195,6 +195,8 @@ class SheetScan:
     # Formula cells with a <v> element, which may still be empty (`<v></v>`, as openpyxl
     # writes with lxml): `read` adds those whose value comes back blank to formula_cells.
     formula_valued: set[tuple[int, int]] = field(default_factory=set)
+    # Columns the sender hid (helper lists, last year's figures): said at info level only.
+    hidden_cols: set[int] = field(default_factory=set)
     max_row: int = 0
     max_col: int = 0
 
@@ -246,9 +248,34 @@ def scan_xlsx(zf: zipfile.ZipFile, limits: Limits,
         except KeyError:
             continue
     try:
-        return _scan_sheets(zf, members, limits, parts, fast=True)
+        found = _scan_sheets(zf, members, limits, parts, fast=True)
     except _Inconclusive:
-        return _scan_sheets(zf, members, limits, parts, fast=False)
+        found = _scan_sheets(zf, members, limits, parts, fast=False)
+    for name, info in members:
+        if name in found:
+            found[name].hidden_cols = _hidden_xlsx_columns(zf, info, parts)
+    return found
+
+
+# The <cols> of a sheet part come before its cells: 64 KB of its head hold them.
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\s([^>]*)>")
+_COL_HEAD = 1 << 16
+
+
+def _hidden_xlsx_columns(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                         parts: dict[str, bytes]) -> set[int]:
+    data = parts.get(info.filename)
+    if data is None:
+        with zf.open(info) as fh:
+            data = fh.read(_COL_HEAD)
+    head = data[:data.find(b"<sheetData") if b"<sheetData" in data[:_COL_HEAD] else _COL_HEAD]
+    hidden: set[int] = set()
+    for attrs in _COL_TAG.findall(head):
+        text = attrs.decode("utf-8", "replace")
+        if _attr(text, "hidden") in ("1", "true"):
+            first, last = _attr_int(text, "min") or 1, _attr_int(text, "max") or 1
+            hidden.update(range(first - 1, min(last, first + 16384)))
+    return hidden
 
 
 class _Inconclusive(Exception):
@@ -371,7 +398,7 @@ def scan_ods(zf: zipfile.ZipFile, limits: Limits) -> dict[str, SheetScan]:
     found: dict[str, SheetScan] = {}
     budget = Budget(limits)
     scan, name, depth = SheetScan(), "", 0
-    row = row_repeat = col = 0
+    row = row_repeat = col = column = 0
     try:
         fh = zf.open("content.xml")
     except KeyError:
@@ -389,12 +416,18 @@ def scan_ods(zf: zipfile.ZipFile, limits: Limits) -> dict[str, SheetScan]:
                     depth += 1
                     if depth == 1:
                         name = _unescape(_attr(attrs, "table:name"))
-                        scan, row = SheetScan(), 0
+                        scan, row, column = SheetScan(), 0, 0
                         if len(found) + 1 > limits.max_sheets:
                             raise WorkbookError("file_too_large",
                                                 f"hơn {limits.max_sheets} trang (giới hạn)")
             elif depth != 1:
                 continue
+            elif tag == "table-column":
+                if not closing:
+                    repeat = min(_attr_int(attrs, "table:number-columns-repeated") or 1, 16384)
+                    if _attr(attrs, "table:visibility") in ("collapse", "filter"):
+                        scan.hidden_cols.update(range(column, column + repeat))
+                    column += repeat
             elif tag == "table-row" and not closing:
                 row_repeat, col = _attr_int(attrs, "table:number-rows-repeated") or 1, 0
                 if empty:

@@ -24,6 +24,7 @@ _CELLS = frozenset({0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x00FD, 0x027E, 0x00
 # MULRK and MULBLANK: row, first column, …, last column in the record's last two bytes.
 _MULTI = frozenset({0x00BD, 0x00BE})
 _ROW = 0x0208  # row, first column, last column + 1
+_COLINFO = 0x007D  # first column, last column, width, format, options (bit 0: hidden)
 
 
 def scan_xls(data: bytes, limits: Limits) -> dict[str, SheetScan]:
@@ -92,6 +93,10 @@ def _scan_stream(stream: memoryview, limits: Limits) -> dict[str, SheetScan]:
             elif kind == _ROW and size >= 6:
                 row, _, last = unpack("<HHH", stream, body)
                 scan.extend(row + 1, last)
+            elif kind == _COLINFO and size >= 10:
+                first, last, _, _, options = unpack("<HHHHH", stream, body)
+                if options & 0x0001:
+                    scan.hidden_cols.update(range(first, min(last, 255) + 1))
             if scan.max_row > limits.max_sheet_rows or \
                     scan.max_row * scan.max_col > limits.max_sheet_cells:
                 budget.check(sheet, scan)  # refused as soon as one record goes too far
