@@ -17,6 +17,7 @@ from lib03.ingest.parse import is_blank, is_date_text, parse_count, parse_mark, 
 from lib03.ingest.raw_report import RawCell, RawReport, TitleText
 from lib03.ingest.read import Book, Grid, cell_address
 from lib03.ingest.title import find_title_facts
+from lib03.ingest.wide import WideMonthly, find_wide_monthly
 from lib03.periods import parse_period
 from lib03.quality import Problem
 from lib03.text import cached_for_text, cell_text, fold_key
@@ -132,8 +133,14 @@ def _stated_period(grid: Grid, tables: list[Table]) -> str | None:
 def _extract_sheet(grid: Grid, tables: list[Table], report: RawReport, period: str | None,
                    matching: Matching) -> None:
     used: set[int] = set()
+    wide = None if any(t.kind == "monthly" for t in tables) else \
+        find_wide_monthly(grid, is_total=_is_total)
+    if wide:  # months across the columns: nothing found inside it is another table
+        tables = [t for t in tables if not wide.header_row <= t.top < wide.end]
     for i, table in enumerate(tables):
         end = tables[i + 1].top if i + 1 < len(tables) else len(grid.rows)
+        if wide and table.header_row < wide.header_row:
+            end = min(end, wide.header_row)
         used.update(range(table.top, table.header_row + 1))
         _read_rows(grid, table, end, report, used, matching)
         report.problems += _unread_columns(grid, table)
@@ -143,7 +150,10 @@ def _extract_sheet(grid: Grid, tables: list[Table], report: RawReport, period: s
             report.problems.append(Problem(
                 "value_column_ambiguous", grid.name, chosen,
                 detail=f"dùng cột ở ô {chosen}; các cột khác: " + "; ".join(table.rival_values)))
-    first_table = tables[0].top if tables else len(grid.rows)
+    if wide:
+        _read_wide(grid, wide, report, used)
+    first_table = min([t.top for t in tables] + ([wide.header_row] if wide else [])
+                      + [len(grid.rows)])
     formulas = grid.formula_cells
     outside = []
     for r, row in enumerate(grid.rows):
@@ -174,6 +184,21 @@ def _extract_sheet(grid: Grid, tables: list[Table], report: RawReport, period: s
         report.problems.append(
             Problem("rows_outside_table", grid.name, "", detail=_ranges(outside))
         )
+
+
+def _read_wide(grid: Grid, wide: WideMonthly, report: RawReport, used: set[int]) -> None:
+    """A wide monthly table's records, one per month with any figure in it."""
+    used.update(range(wide.header_row, wide.end))
+    for record in wide.records(grid):
+        if any(c.formula or _is_data_value(c.value) for k, c in record.items() if k != "month"):
+            report.monthly.append(record)
+    first = wide.months[0][0]
+    report.tables.append(Table("monthly", grid.name, wide.header_row,
+                               {"month": first} | {k: first for k in wide.contents},
+                               top=wide.header_row, rows=sorted(wide.contents.values())))
+    report.problems += [Problem("total_column_skipped", grid.name,
+                                cell_address(wide.header_row, c),
+                                raw=grid.value(wide.header_row, c)) for c in wide.totals]
 
 
 def _filled_cells(row: list[object]) -> list[tuple[int, object]]:

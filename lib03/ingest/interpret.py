@@ -88,8 +88,9 @@ def _read_mark(cell: RawCell, year: int, key: str, row: dict,
 
 def _span(cells: dict[str, RawCell], keys: tuple[str, ...]) -> str:
     present = [cells[k] for k in keys if k in cells]
-    first = min(present, key=lambda c: c.col)
-    last = max(present, key=lambda c: c.col)
+    # A record lies along a row, or down a column when the table is laid out wide.
+    first = min(present, key=lambda c: (c.row, c.col))
+    last = max(present, key=lambda c: (c.row, c.col))
     return f"{first.sheet}!{first.address}:{last.address}"
 
 
