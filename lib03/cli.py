@@ -93,7 +93,9 @@ class UsageError(Lib03Error):
 
 
 def _summary_text(s) -> str:
+    attention = [f"  ⚠ {line}" for line in s.attention]
     return "\n".join([
+        *(["Cần xem ngay:", *attention, ""] if attention else []),
         "Đã làm sạch xong.",
         f"  Kỳ báo cáo: {', '.join(s.periods) or 'không có'}",
         f"  Tệp đã đọc: {s.files}",
@@ -164,14 +166,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     workers = _workers(args.workers)
     with hold_folders([processed, args.reports], "report", wait=args.wait, say=_say):
         if not args.skip_clean:
-            print(_summary_text(run_clean(args.raw, processed, settings=settings,
-                                          workers=workers, cache=not args.no_cache)))
+            summary = run_clean(args.raw, processed, settings=settings, workers=workers,
+                                cache=not args.no_cache)
+            print(_summary_text(summary))
+            if not args.period:
+                _stop_if_newest_unclear(summary)
         print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
         result = build_report(processed, args.reports, settings, args.period, deadline)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")
     return 0
+
+
+def _stop_if_newest_unclear(summary) -> None:
+    """The report is for the newest period: a folder that may be a newer one, whose name
+    lib03 cannot read, would make it silently the wrong period's."""
+    newest = max((int(p[:4]) for p in summary.periods), default=0)
+    unclear = [y for y in summary.unclear_years if y >= newest]
+    if unclear:
+        raise UsageError(
+            f"Có thư mục mang năm {unclear[-1]} mà tên không cho biết 6 tháng đầu hay cuối năm "
+            "(xem các dòng «Cần xem ngay» ở trên), nên không chắc kỳ mới nhất là kỳ nào. Đổi "
+            f"tên thư mục thành {unclear[-1]}-H1 hoặc {unclear[-1]}-H2 rồi chạy lại, hoặc chọn "
+            "kỳ bằng --period (ví dụ --period 2014-H1).")
 
 
 def _deadline(text: str) -> str:

@@ -35,6 +35,37 @@ def period_of_folder(name: str) -> str | None:
     return f"{m[1]}-H{m[2]}" if m else None
 
 
+def period_of_spelled_folder(name: str) -> str | None:
+    """The period a folder named the way people write it stands for, when it names one half
+    of one year without doubt: "6T dau nam 2014", "6 tháng đầu năm 2014", "H1-2014",
+    "2014 6T dau", "6 thang cuoi nam 2014". A year alone, or both halves, is no period.
+
+    >>> [period_of_spelled_folder(n) for n in ("6T dau nam 2014", "6 tháng cuối năm 2014",
+    ...     "H1-2014", "2014 6T dau", "h2 2013", "2014", "6T 2014", "6T dau 2013 - 6T cuoi 2013")]
+    ['2014-H1', '2014-H2', '2014-H1', '2014-H1', '2013-H2', None, None, None]
+    """
+    folded = fold_cell(name)
+    # "6T", "6 th", "06t" are how "6 tháng" is shortened in folder names.
+    folded = re.sub(r"(?<![0-9a-z])0?6\s*(?:t|th)(?![a-z])\.?", "6 thang", folded)
+    halves = set(re.findall(r"thang\s*(dau|cuoi)", folded))
+    halves |= {"dau" if h == "1" else "cuoi"
+               for h in re.findall(r"(?<![0-9a-z])h\s*([12])(?![0-9])", folded)}
+    years = set(_YEAR.findall(folded))
+    if len(halves) != 1 or len(years) != 1:
+        return None
+    return f"{years.pop()}-H{1 if halves.pop() == 'dau' else 2}"
+
+
+def folder_year(name: str) -> int | None:
+    """The year a folder's name holds, if exactly one ("Bao cao 2015" → 2015).
+
+    >>> folder_year("6T 2015"), folder_year("moi nhan")
+    (2015, None)
+    """
+    years = set(_YEAR.findall(fold_cell(name)))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 @cached_for_text
 def parse_period(text: object) -> str | None:
     """The reporting period named in a title or folder name, as ``YYYY-H1`` / ``YYYY-H2``.

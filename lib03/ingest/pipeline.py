@@ -13,7 +13,7 @@ import logging
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib03.config import REGISTRY_FILE_NAME, Limits, Settings, load_settings
@@ -31,7 +31,7 @@ from lib03.ingest.match import RegistryIndex, index_rows
 from lib03.ingest.registry import read_registry_rows
 from lib03.ingest.scan import check_file_size
 from lib03.ingest.workers import clean_files, default_workers
-from lib03.periods import period_of_folder
+from lib03.periods import folder_year, period_of_folder, period_of_spelled_folder
 from lib03.quality import Problem, word_problem
 from lib03.tableset import publish_tables, recover
 
@@ -50,6 +50,10 @@ class RunSummary:
     warnings: int
     out_dir: Path
     periods: list[str]
+    # What the analyst must see at once, in Vietnamese (folders not read, periods with no
+    # usable report), and the folders that may be a period lib03 could not name: their year.
+    attention: list[str] = field(default_factory=list)
+    unclear_years: list[int] = field(default_factory=list)
 
 
 # LibreOffice marks a file open for editing with ".~lock.<name>#" beside it.
@@ -90,8 +94,15 @@ def list_inputs(raw_dir: Path, limits: Limits = Limits()  # noqa: B008 (a frozen
         if entry.name.startswith("."):
             continue
         period = period_of_folder(entry.name) if entry.is_dir() else None
+        if entry.is_dir() and not period and (period := period_of_spelled_folder(entry.name)):
+            notes.append(word_problem(Problem("folder_period_spelled",
+                                              detail=f"«{entry.name}» là kỳ {period}"),
+                                      period, display_path(entry, raw_dir) + "/"))
         if period:
             files, odd = _files_under(entry)
+            if not files and not odd:
+                notes.append(word_problem(Problem("folder_empty", detail=entry.name), period,
+                                          display_path(entry, raw_dir) + "/"))
             for code, rel, detail in odd:
                 notes.append(word_problem(Problem(code, detail=detail), period, _shown(rel)))
             for rel in files:
@@ -249,15 +260,35 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     digests = publish_tables(assemble_tables(units_csv, results, notes), out_dir)
     statuses = [r.status for r in results]
     severities = count_severities(results, notes)
+    periods = sorted({p for p, _, _ in inputs} | {n["period"] for n in listing_notes
+                                                    if n["code"] == "folder_empty"})
     counts = dict(
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
         superseded=statuses.count("superseded"), errors=severities["error"],
-        warnings=severities["warning"], periods=sorted({p for p, _, _ in inputs}),
+        warnings=severities["warning"], periods=periods,
+        **attention_of(listing_notes, periods, results),
     )
     if store:
         store.save(key, digests, counts)
         hashes.save()
     return RunSummary(**counts, out_dir=out_dir)
+
+
+# Listing notes the analyst must read before trusting the report, not only in the log.
+ATTENTION_CODES = ("folder_not_period", "folder_period_spelled", "folder_empty",
+                   "file_outside_period")
+
+
+def attention_of(notes: list[dict], periods: list[str], results: list[Packed]) -> dict:
+    """The console lines of a run (each log message as the analyst reads it), and the years
+    of folders that may be a period whose name lib03 could not read."""
+    lines = [n["message"] for n in notes if n["code"] in ATTENTION_CODES]
+    usable = {r.submission["period"] for r in results if r.status == "ok"}
+    lines += [f"Kỳ {p}: không có báo cáo nào dùng được (xem quality_log.csv)."
+              for p in periods if p not in usable]
+    years = sorted({year for n in notes if n["code"] == "folder_not_period"
+                    and (year := folder_year(n["source_file"].rstrip("/")))})
+    return {"attention": lines, "unclear_years": years}
 
 
 def _return_freed_memory() -> None:
