@@ -8,7 +8,7 @@ import pytest
 from lib03.config import RAW_DIR, Settings, load_settings
 from lib03.contract import read_table
 from lib03.ingest.pipeline import run_clean
-from lib03.report import checks, inspection, metrics
+from lib03.report import checks, inspection, metrics, tallies
 
 P = "2014-H1"
 UNIT_COLS = ["unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref",
@@ -116,7 +116,7 @@ def _member_tables():
 
 def test_group_rate_is_a_ratio_of_sums_not_a_mean_of_rates():
     t = _member_tables()
-    ur = metrics.unit_rates(t, P)
+    ur = metrics.unit_rates(t, P, Settings())
     reg = ur[ur["rate"] == "dang_ky"].set_index("unit_code")["value"]
     assert reg["CB1"] == 0.9 and reg["CB2"] == pytest.approx(1 / 90)
     assert math.isnan(reg["CB3"])  # 0/0 is missing, not 0 and not 100 %
@@ -129,12 +129,13 @@ def test_group_rate_is_a_ratio_of_sums_not_a_mean_of_rates():
 def test_rate_with_every_denominator_zero_is_missing():
     t = _tables(UNITS, subs=[_sub("CB3")], ind=[[P, "CB3", "tong_dang_vien", 0],
                                                 [P, "CB3", "dv_dang_ky", 0]])
-    g = metrics.group_rates(metrics.unit_rates(t, P), by=None).set_index("rate")
+    g = metrics.group_rates(metrics.unit_rates(t, P, Settings()), by=None).set_index("rate")
     assert math.isnan(g.loc["dang_ky", "value"]) and g.loc["dang_ky", "denominator"] == 0
 
 
 def test_report_back_uses_only_units_with_both_numbers():
-    g = metrics.group_rates(metrics.unit_rates(_member_tables(), P), by=None).set_index("rate")
+    units = metrics.unit_rates(_member_tables(), P, Settings())
+    g = metrics.group_rates(units, by=None).set_index("rate")
     # Only DB1 has dv_bao_cao: 50/100.
     assert g.loc["bao_cao", ["value", "units"]].tolist() == [0.5, 1]
 
@@ -143,7 +144,7 @@ def test_monthly_content_rates_sum_over_the_months():
     mon = [[P, "CB1", m, 1, 1, 1 if m <= 3 else 0, 0] for m in range(1, 7)]
     mon += [[P, "DB1", 1, 2, 1, 2, 2], [P, "DB1", 2, 2, 2, 2, None]]
     t = _tables(UNITS, subs=[_sub("CB1"), _sub("DB1")], mon=mon)
-    g = metrics.group_rates(metrics.unit_rates(t, P), by=None).set_index("rate")
+    g = metrics.group_rates(metrics.unit_rates(t, P, Settings()), by=None).set_index("rate")
     # cells met 6 + 4 = 10; HCM 6 + 3 = 9; thrift 3 + 4 = 7; review 0 + 2 = 2.
     assert g.loc[["nd_hcm", "nd_tiet_kiem", "kiem_diem"], "value"].tolist() == [0.9, 0.7, 0.2]
 
@@ -153,8 +154,8 @@ def test_change_since_previous_period():
            [P, "CB1", "tong_dang_vien", 10], [P, "CB1", "dv_dang_ky", 9]]
     t = _tables(UNITS, subs=[_sub("CB1"), _sub("CB1", "2013-12-10", period="2013-H2")], ind=ind)
     assert metrics.previous_of(t, P) == "2013-H2" and metrics.previous_of(t, "2013-H2") is None
-    now = metrics.group_rates(metrics.unit_rates(t, P), by=None)
-    before = metrics.group_rates(metrics.unit_rates(t, "2013-H2"), by=None)
+    now = metrics.group_rates(metrics.unit_rates(t, P, Settings()), by=None)
+    before = metrics.group_rates(metrics.unit_rates(t, "2013-H2", Settings()), by=None)
     ch = metrics.with_change(now, before, ["group", "rate"]).set_index("rate").loc["dang_ky"]
     assert (ch["previous"], ch["value"]) == (0.8, 0.9)
     assert ch["change"] == pytest.approx(0.1)
@@ -164,7 +165,7 @@ def test_change_since_previous_period():
 
 def test_consistent_reporters_across_all_periods():
     subs = [_sub("CB1"), _sub("CB1", period="2013-H2"), _sub("CB2"), _sub("DB1", period="2013-H2")]
-    c = metrics.consistent_reporters(_tables(UNITS, subs=subs)).set_index("unit_code")
+    c = tallies.consistent_reporters(_tables(UNITS, subs=subs), Settings()).set_index("unit_code")
     assert c.loc["CB1", "consistent"] and not c.loc["CB2", "consistent"]
     assert c.loc[["CB1", "CB2", "CB3"], "periods_reported"].tolist() == [2, 1, 0]
 

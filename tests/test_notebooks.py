@@ -1,12 +1,14 @@
 """The notebooks as committed: thin, parameterised, and without outputs."""
 
 import ast
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE
-from lib03.report.build import notebooks
+from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, Settings
+from lib03.report import notebook
+from lib03.report.build import notebooks, parameters
 
 NOTEBOOKS = notebooks()
 PARAMETERS = {"period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE}
@@ -34,6 +36,33 @@ def test_first_cell_is_the_parameters_cell(path):
     names = {t.id for node in ast.parse(first.source).body if isinstance(node, ast.Assign)
              for t in node.targets}
     assert names == PARAMETERS
+
+
+def test_setup_reads_every_parameter_the_build_passes():
+    passed = parameters("2014-H1", Path("processed"), Settings(), None, None)
+    assert set(passed) == set(notebook.PARAMETERS) == PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_setup_cell_is_one_call_after_the_parameters(path):
+    setup_cell = nbformat.read(path, as_version=4).cells[1]
+    lines = [line for line in setup_cell.source.splitlines() if line.strip()]
+    assert len(lines) <= 3 and lines[-1].startswith("ctx = setup(globals())")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_read_the_figures_computed_once(path):
+    # Figures come from ctx.facts (PeriodFacts), never from a metrics call of the notebook's own.
+    tree = ast.parse("\n".join(c.source for c in nbformat.read(path, as_version=4).cells[1:]
+                               if c.cell_type == "code"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names |= {node.module or "", *(a.name for a in node.names)}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    modules = {name.split(".")[-1] for name in names}
+    assert not modules & {"metrics", "checks", "inspection", "tallies", "facts"}, modules
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -22,6 +22,7 @@ import nbformat
 from lib03 import __version__
 from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, PROJECT_ROOT, Settings
 from lib03.errors import ReportError
+from lib03.report.facts import PeriodFacts
 from lib03.report.html import index_page, notebook_body, notebook_page
 from lib03.report.notebook import choose_period
 from lib03.report.summary import write_summary
@@ -191,9 +192,11 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
             page = stage / f"{source.stem}.html"
             _write_text(page, notebook_page(title, period, body, settings))
             sections.append((source.stem, title, body))
-        write_summary(tables, period, settings, stage / "bang_tong_hop.xlsx")
-        _write_text(stage / "index.html",
-                    index_page(tables, period, settings, sections, __version__))
+        # The notebooks ran in their own kernels; the workbook and the front page share one
+        # set of the period's figures here.
+        facts = PeriodFacts.build(tables, period, settings)
+        write_summary(facts, stage / "bang_tong_hop.xlsx")
+        _write_text(stage / "index.html", index_page(facts, sections, __version__))
     except BaseException as exc:
         failed = reports_dir / f"{period}.loi"  # kept for the analyst to look at the failure
         shutil.rmtree(failed, ignore_errors=True)

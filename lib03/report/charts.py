@@ -1,5 +1,6 @@
-"""The charts of the meeting (SPEC §6): who reported, each rate per unit and per sector, the
-monthly cell meetings, inspections and follow-up, and the change since the last half-year.
+"""The charts of the meeting (docs/du_lieu.md §5): who reported, each rate per unit and per
+sector, the monthly cell meetings, inspections and follow-up, and the change since the last
+half-year.
 
 Every function takes a frame built by `lib03.report.metrics`, draws on `ax` when one is given
 (else on a new 16:9 slide-sized figure) and returns the Figure; it never shows or saves it.

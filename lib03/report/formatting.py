@@ -130,7 +130,8 @@ def short_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Rate:
-    """One rate of SPEC §6: numerator and denominator, where they come from, who it covers."""
+    """One rate of docs/du_lieu.md §5: numerator and denominator, where they come from, who
+    it covers."""
 
     id: str
     label: str
@@ -145,7 +146,7 @@ class Rate:
 
 @cache
 def rates() -> tuple[Rate, ...]:
-    """The rates of SPEC §6, in the order the report shows them."""
+    """The rates of docs/du_lieu.md §5, in the order the report shows them."""
     return tuple(Rate(id=row.pop("rate"), **row) for row in read_table("rates"))
 
 

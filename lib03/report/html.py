@@ -10,9 +10,9 @@ import html
 from functools import cache
 
 import nbformat
-import pandas as pd
 
 from lib03.config import PACKAGE_DIR, Settings
+from lib03.report.facts import PeriodFacts
 from lib03.report.formatting import flags, format_date, format_number, period_label, rates
 
 _LANG = "vi"
@@ -65,14 +65,6 @@ def notebook_page(title: str, period: str, body: str, settings: Settings) -> str
     return _page(f"{title} — {period_label(period)}", content)
 
 
-def data_date(tables: dict[str, pd.DataFrame], period: str) -> tuple[str, int]:
-    """The date of the newest usable report of the period, and how many there are."""
-    subs = tables["submissions"]
-    ok = subs[(subs["period"] == period) & (subs["status"] == "ok")]
-    dates = sorted(d for d in ok["report_date"] if d)
-    return (dates[-1] if dates else ""), len(ok)
-
-
 def settings_used(settings: Settings, period: str) -> list[tuple[str, str]]:
     """The settings a report was made with, as label/value pairs."""
     return [
@@ -119,11 +111,11 @@ def _rule_text(code: str, settings: Settings) -> str:
         overdue_days=settings.overdue_days)
 
 
-def index_page(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
-               sections: list[tuple[str, str, str]], version: str) -> str:
+def index_page(facts: PeriodFacts, sections: list[tuple[str, str, str]], version: str) -> str:
     """The report's front page: what it covers, the settings used, links, then every section
     inline so that this one file is the whole report."""
-    newest, usable = data_date(tables, period)
+    period, settings = facts.period, facts.settings
+    newest, usable = facts.newest_report_date, facts.usable_reports
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in settings_used(settings, period))
     toc = "".join(f'<li><a href="#{html.escape(stem)}">{html.escape(title)}</a> '

@@ -1,5 +1,6 @@
-"""Weak inspection follow-up (SPEC §6): each reporting Đảng bộ cơ sở's coverage of its cells,
-its follow-up of findings, findings left open too long, and the flags with their reasons.
+"""Weak inspection follow-up (docs/du_lieu.md §5): each reporting Đảng bộ cơ sở's coverage of
+its cells, its follow-up of findings, findings left open too long, and the flags with their
+reasons.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from lib03.report.formatting import flags, format_date, format_number, format_pe
 from lib03.report.metrics import share, unit_inputs
 
 
-def inspection_summary(tables: dict[str, pd.DataFrame], period: str,
-                       settings: Settings) -> pd.DataFrame:
-    """Each reporting Đảng bộ cơ sở: coverage, follow-up, overdue findings and its flags."""
-    inputs = unit_inputs(tables, period, settings)
+def inspection_summary(tables: dict[str, pd.DataFrame], period: str, settings: Settings, *,
+                       inputs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each reporting Đảng bộ cơ sở: coverage, follow-up, overdue findings and its flags;
+    `inputs` is the period's `unit_inputs` when the caller already has it."""
+    if inputs is None:
+        inputs = unit_inputs(tables, period, settings)
     inputs = inputs[inputs["unit_type"] == "dang_bo_co_so"]
     rows = tables["inspections"]
     rows = rows[rows["period"] == period]
@@ -85,7 +88,8 @@ def _overdue(rows: pd.DataFrame, as_of: dt.date, days: int,
 
 
 def weak_flags(u: dict, overdue: list[str], settings: Settings) -> dict[str, str]:
-    """SPEC §6's flags for one Đảng bộ → their reasons in Vietnamese (empty: not flagged).
+    """The flags of docs/du_lieu.md §5 for one Đảng bộ → their reasons in Vietnamese (empty:
+    not flagged).
 
     A threshold is a limit not reached: coverage exactly at 50 % is not flagged. Shares are
     compared as whole numbers (5 × 100 against 50 × 10), so no rounding of 0,57 × 100 can

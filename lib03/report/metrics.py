@@ -1,6 +1,8 @@
-"""The numbers of the meeting (SPEC §6): reporting status, rates, and weak-inspection flags.
+"""The numbers of the meeting (docs/du_lieu.md §5): reporting status, rates and their change.
 
-Pure functions over the processed tables. Two rules hold everywhere:
+Pure functions over the processed tables (the counts quoted beside the rates are in `tallies`);
+`lib03.report.facts` calls each once per period and hands what it computed to the next
+(`status=`, `inputs=`), so the report never recomputes a figure. Two rules hold everywhere:
 - a group's rate is a ratio of sums over its units, never a mean of unit rates; a unit counts
   towards a rate only when both its numerator and its denominator are known;
 - a zero or missing denominator gives a missing rate (NaN), never 0 and never 100 %.
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib03.config import Settings, load_settings
+from lib03.config import Settings
 from lib03.contract import COLUMNS, read_table
 from lib03.errors import ReportError
 from lib03.report.formatting import (
@@ -34,7 +36,8 @@ _NUMERIC = {
 
 
 def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read the SPEC §4 tables written by `lib03 clean`, numbers as numbers (blank = NaN)."""
+    """Read the tables of docs/du_lieu.md §4 written by `lib03 clean`, numbers as numbers
+    (blank = NaN)."""
     tables = {}
     for name in COLUMNS:
         path = Path(processed_dir) / f"{name}.csv"
@@ -70,14 +73,14 @@ def expected_units(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def reporting_status(tables: dict[str, pd.DataFrame], period: str,
-                     settings: Settings | None = None) -> pd.DataFrame:
+                     settings: Settings) -> pd.DataFrame:
     """One row per expected unit: did it send a usable report, on time or late?
 
     A unit whose only file was quarantined is "unusable"; a usable report without a date
     cannot be shown on time, so it counts as reported but not on time. The deadline is the
     setting's for this run (a deadline changed after cleaning still counts).
     """
-    deadline = (settings or load_settings()).deadline(period)
+    deadline = settings.deadline(period)
     subs = tables["submissions"]
     subs = subs[(subs["period"] == period) & (subs["unit_code"] != "")]
     ok = subs[subs["status"] == "ok"].drop_duplicates("unit_code", keep="last")
@@ -144,9 +147,12 @@ def share(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
-def unit_inputs(tables: dict[str, pd.DataFrame], period: str,
-                 settings: Settings | None = None) -> pd.DataFrame:
-    """Per reporting unit, every number a rate needs (indicator values, monthly sums, cells)."""
+def unit_inputs(tables: dict[str, pd.DataFrame], period: str, settings: Settings, *,
+                status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per reporting unit, every number a rate needs (indicator values, monthly sums, cells).
+
+    `status` is the period's `reporting_status` when the caller already has it.
+    """
     ind = tables["indicators"]
     ind = ind[ind["period"] == period].pivot_table(
         index="unit_code", columns="indicator", values="value", aggfunc="last")
@@ -155,7 +161,7 @@ def unit_inputs(tables: dict[str, pd.DataFrame], period: str,
         ["cells_met", "content_hcm", "content_thrift", "review"]].sum(min_count=1)
     acted = acted_cells(tables["inspections"], period).rename("cells_acted")
     frame = ind.join(mon, how="outer").join(acted, how="outer").astype(float)
-    reporting = reporting_status(tables, period, settings)
+    reporting = reporting_status(tables, period, settings) if status is None else status
     reporting = reporting[reporting["status"].map(lambda s: statuses()[s]["reported"] == "1")]
     frame = reporting.set_index("unit_code").join(frame, how="left")
     frame["one"] = 1.0  # the denominator of a yes/no answer: one unit
@@ -194,10 +200,12 @@ def registry_subcells(units: pd.DataFrame) -> pd.Series:
     return cells.groupby("parent_code")["unit_code"].nunique().astype(float)
 
 
-def unit_rates(tables: dict[str, pd.DataFrame], period: str,
-               settings: Settings | None = None) -> pd.DataFrame:
-    """Every rate of SPEC §6 for every unit that reported, long format (one row per rate)."""
-    inputs = unit_inputs(tables, period, settings)
+def unit_rates(tables: dict[str, pd.DataFrame], period: str, settings: Settings, *,
+               inputs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every rate of docs/du_lieu.md §5 for every unit that reported, long format (one row per
+    rate); `inputs` is the period's `unit_inputs` when the caller already has it."""
+    if inputs is None:
+        inputs = unit_inputs(tables, period, settings)
     rows = []
     for rate in rates():
         scoped = inputs if rate.scope == "all" else inputs[inputs["unit_type"] == rate.scope]
@@ -263,71 +271,3 @@ def previous_of(tables: dict[str, pd.DataFrame], period: str) -> str | None:
     """The half-year before `period`, when the data holds it."""
     before = previous_period(period)
     return before if before in periods_in(tables) else None
-
-
-def consistent_reporters(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
-                         up_to: str | None = None) -> pd.DataFrame:
-    """Expected units with the periods they reported in (DHIS2's "consistently reporting": a
-    usable report in every period present in the data, up to and including `up_to`, so a
-    past period's report does not change when a later period arrives)."""
-    periods = [p for p in periods_in(tables) if up_to is None or p <= up_to]
-    missed: dict[str, list[str]] = {}
-    out = expected_units(tables["units"])
-    counts = {code: 0 for code in out["unit_code"]}
-    for period in periods:
-        st = reporting_status(tables, period, settings)
-        reported = st["status"].map(lambda s: statuses()[s]["reported"] == "1")
-        for code in st.loc[reported, "unit_code"]:
-            counts[code] += 1
-        for code in st.loc[~reported, "unit_code"]:
-            missed.setdefault(code, []).append(period)
-    out["periods_reported"] = out["unit_code"].map(counts)
-    out["periods"] = len(periods)
-    out["missed"] = out["unit_code"].map(lambda c: ", ".join(missed.get(c, [])))
-    out["consistent"] = out["periods_reported"] == len(periods)
-    return out
-
-
-# Counts the meeting quotes as totals (study sessions held, good examples found and spread).
-TOTALS = ("buoi_quan_triet", "dv_hoc_chuyen_de", "guong_phat_hien", "guong_nhan_rong")
-
-
-def count_totals(tables: dict[str, pd.DataFrame], period: str, settings: Settings | None = None,
-                 by: str | None = "sector") -> pd.DataFrame:
-    """Sums of the counts in TOTALS per group and for the district (units that reported a
-    value; `units` is how many reported at least one)."""
-    inputs = unit_inputs(tables, period, settings)
-    for name in TOTALS:
-        if name not in inputs:
-            inputs[name] = math.nan
-    parts = [] if by is None else list(inputs.groupby(by, sort=False))
-    parts.append((DISTRICT, inputs))
-    rows = []
-    for group, sub in parts:
-        row = {"group": group, "units": int(sub[list(TOTALS)].notna().any(axis=1).sum())}
-        row |= {name: sub[name].sum(min_count=1) for name in TOTALS}
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["group", "units", *TOTALS])
-
-
-def without_unit_03(tables: dict[str, pd.DataFrame], period: str,
-                    settings: Settings | None = None) -> pd.DataFrame:
-    """Reporting units that have not set up their Bộ phận 03, or did not say."""
-    inputs = unit_inputs(tables, period, settings)
-    answer = inputs["bo_phan_03"] if "bo_phan_03" in inputs else pd.Series(math.nan,
-                                                                             inputs.index)
-    out = inputs.loc[answer.ne(1), ["unit_code", "unit_name", "sector"]].copy()
-    out["answer"] = answer[answer.ne(1)].map(lambda v: "Chưa ghi" if pd.isna(v) else "Chưa")
-    return out.reset_index(drop=True)
-
-
-def monthly_table(tables: dict[str, pd.DataFrame], period: str,
-                  settings: Settings | None = None) -> pd.DataFrame:
-    """The monthly meetings of every unit that reported, with its names (for the heat map)."""
-    mon = tables["monthly"]
-    mon = mon[mon["period"] == period]
-    status = reporting_status(tables, period, settings)
-    names = status.set_index("unit_code")[["unit_name", "short_name", "unit_type", "sector"]]
-    out = mon.join(names, on="unit_code", how="inner")
-    return out[["unit_code", "unit_name", "short_name", "unit_type", "sector", "month",
-                "cells_met", "content_hcm", "content_thrift", "review"]].reset_index(drop=True)

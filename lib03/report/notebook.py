@@ -1,8 +1,9 @@
 """What the notebooks call: the run's context from the parameters cell, and output helpers.
 
-Notebooks stay thin: they read a `Context`, call metrics, checks and charts, and show the
-results through the helpers here, which only ever emit escaped HTML and embedded images, so
-the exported report needs no script and no file beside it.
+Notebooks stay thin: one `setup(globals())` after the parameters cell gives a `Context` whose
+`facts` hold every figure of the period (`PeriodFacts`, each computed once); the notebook shows
+them through `present`, `charts` and the helpers here, which only ever emit escaped HTML and
+embedded images, so the exported report needs no script and no file beside it.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import base64
 import html
 import io
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from lib03.config import OVERRIDABLE, PROCESSED_DIR, Settings, load_settings
+from lib03.config import OVERRIDABLE, PROCESSED_DIR, load_settings
 from lib03.errors import ReportError
-from lib03.report.formatting import period_label
-from lib03.report.metrics import load_tables, periods_in, previous_of
+from lib03.report.facts import PeriodFacts
+from lib03.report.metrics import load_tables, periods_in
 from lib03.report.present import Shown, bullets, paragraph, to_html
 
 log = logging.getLogger(__name__)
@@ -28,19 +30,16 @@ log = logging.getLogger(__name__)
 SCREEN_DPI = 100
 
 
-@dataclass
+# The names of a notebook's parameters cell, which papermill sets (`build.parameters`).
+PARAMETERS = ("period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE)
+
+
+@dataclass(frozen=True)
 class Context:
-    """Everything a notebook needs: the period, the tables, the settings of this run."""
+    """Everything a notebook needs: the period's figures and where its charts go."""
 
-    period: str
-    previous: str | None
-    tables: dict[str, pd.DataFrame]
-    settings: Settings
-    charts_dir: Path | None
-
-    @property
-    def label(self) -> str:
-        return period_label(self.period)
+    facts: PeriodFacts
+    charts_dir: Path | None  # None: charts are shown, not written to files
 
 
 def choose_period(tables: dict[str, pd.DataFrame], period: str | None) -> str:
@@ -61,20 +60,21 @@ def choose_period(tables: dict[str, pd.DataFrame], period: str | None) -> str:
     return period
 
 
-def setup(period: str | None = None, processed_dir: str | Path | None = None,
-          charts_dir: str | Path | None = None, deadline: str | None = None,
-          **thresholds: float | None) -> Context:
-    """Build the run's context from a notebook's parameters."""
-    unknown = set(thresholds) - set(OVERRIDABLE)
-    if unknown:
-        raise ReportError(f"Tham số không có: {', '.join(sorted(unknown))}")
+def setup(parameters: Mapping[str, object]) -> Context:
+    """Build the run's context from a notebook's parameters: ``ctx = setup(globals())``.
+
+    Papermill sets the parameters as the notebook's variables, so the notebook hands over its
+    namespace and setup picks the names in PARAMETERS (one missing, or None: the default).
+    """
+    given = {name: parameters.get(name) for name in PARAMETERS}
+    processed_dir, charts_dir = given["processed_dir"], given["charts_dir"]
     tables = load_tables(Path(processed_dir) if processed_dir else PROCESSED_DIR)
-    period = choose_period(tables, period)
-    overrides = dict(thresholds)
-    if deadline:
-        overrides["deadlines"] = {period: deadline}
+    period = choose_period(tables, given["period"])
+    overrides: dict[str, object] = {name: given[name] for name in OVERRIDABLE}
+    if given["deadline"]:
+        overrides["deadlines"] = {period: given["deadline"]}
     settings = load_settings().with_overrides(**overrides)
-    return Context(period, previous_of(tables, period), tables, settings,
+    return Context(PeriodFacts.build(tables, period, settings),
                    Path(charts_dir) if charts_dir else None)
 
 
@@ -123,7 +123,8 @@ def show_figure(ctx: Context, fig, name: str, alt: str) -> None:
     from lib03.report.charts import save_chart
 
     # A chart pasted into a slide must still say which period and whose data it shows.
-    fig.text(0.995, 0.004, f"Đảng bộ {ctx.settings.district} — {ctx.label}", ha="right",
+    facts = ctx.facts
+    fig.text(0.995, 0.004, f"Đảng bộ {facts.settings.district} — {facts.label}", ha="right",
              va="bottom", fontsize=9, color="#607d8b", parse_math=False)
     if ctx.charts_dir:
         save_chart(fig, ctx.charts_dir, name)
