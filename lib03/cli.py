@@ -13,16 +13,7 @@ import sys
 from pathlib import Path
 
 from lib03 import __version__
-from lib03.config import (
-    OVERRIDABLE,
-    PROCESSED_DIR,
-    RAW_DIR,
-    REPORTS_DIR,
-    SETTINGS_TABLE,
-    TEMPLATES_DIR,
-    Settings,
-    load_settings,
-)
+from lib03.config import OVERRIDABLE, SETTINGS_TABLE, Home, Settings, load_settings
 from lib03.errors import BusyError, Lib03Error, os_advice, os_reason
 from lib03.periods import is_period_id
 from lib03.runlock import DEFAULT_WAIT_SECONDS, hold_folders
@@ -133,7 +124,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from lib03.ingest.pipeline import run_clean
 
     _outside_raw(args.raw, args.out)
-    settings, workers = load_settings(), _workers(args.workers)
+    settings, workers = load_settings(args.home.settings_file), _workers(args.workers)
     with hold_folders([args.out], "clean", wait=args.wait, say=_say):
         summary = run_clean(args.raw, args.out, settings=settings, workers=workers,
                             cache=not args.no_cache)
@@ -161,7 +152,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H1).")
     deadline = _deadline(args.deadline) if args.deadline else None
-    settings = load_settings().with_overrides(
+    settings = load_settings(args.home.settings_file).with_overrides(
         **{name: getattr(args, name) for name in OVERRIDABLE})
     workers = _workers(args.workers)
     with hold_folders([processed, args.reports], "report", wait=args.wait, say=_say):
@@ -176,6 +167,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(result.index.resolve().as_uri())
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from lib03.workspace import init_home
+
+    home, written = init_home(Path(args.folder))
+    if args.demo:
+        from lib03.forms.demo import write_demo
+
+        if any(home.raw.iterdir()):
+            raise UsageError(f"{home.raw} đã có dữ liệu; dữ liệu mẫu chỉ chép vào thư mục trống.")
+        write_demo(home.raw, load_settings(home.settings_file))
+    print(f"Đã tạo thư mục làm việc {home.root} ({len(written)} tệp mới"
+          f"{', kèm dữ liệu mẫu' if args.demo else ''}).\n"
+          f"Chép tệp báo cáo vào {home.raw / '<kỳ>'} rồi chạy lib03.cmd (Windows) hoặc "
+          f"./lib03.sh; hướng dẫn: {home.root / 'HUONG_DAN.txt'}")
     return 0
 
 
@@ -213,7 +225,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.scale < 1:
         raise UsageError("--scale phải là số nguyên từ 1 trở lên.")
-    write_demo(args.out, load_settings(), seed=args.seed, scale=args.scale)
+    write_demo(args.out, load_settings(args.home.settings_file), seed=args.seed,
+               scale=args.scale)
     print(f"Đã viết dữ liệu mẫu của huyện giả định vào {args.out}")
     return 0
 
@@ -226,9 +239,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     if not is_period_id(args.period):
         raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
                          "(ví dụ 2014-H2).")
-    settings = load_settings()
+    settings = load_settings(args.home.settings_file)
     units, _ = read_registry(args.raw / REGISTRY_FILE_NAME, settings.limits)
-    out = args.out or TEMPLATES_DIR / args.period
+    out = args.out or args.home.templates / args.period
     _outside_raw(args.raw, out)
     with hold_folders([out], "template", wait=args.wait, say=_say):
         paths = write_templates(units, args.period, out, settings.district)
@@ -244,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lib03 {__version__}",
                         help="hiện số phiên bản rồi thoát")
     parser.add_argument("-v", "--verbose", action="store_true", help="in thêm chi tiết")
+    parser.add_argument("--home", metavar="THƯ_MỤC",
+                        help="thư mục làm việc (mặc định: thư mục hiện tại), chứa data/raw, "
+                        "data/processed, reports")
     parser.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS, metavar="GIÂY",
                         help="khi một lần chạy khác đang ghi cùng thư mục: chờ tối đa chừng "
                         f"này giây rồi dừng (mặc định {DEFAULT_WAIT_SECONDS:g})")
@@ -251,18 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
                                 title="các lệnh", parser_class=_Parser)
 
     p = sub.add_parser("clean", help="làm sạch dữ liệu gốc thành các bảng CSV")
-    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc (mặc định data/raw)")
-    p.add_argument("--out", default=str(PROCESSED_DIR),
-                   help="thư mục kết quả (mặc định data/processed)")
+    p.add_argument("--raw", help="thư mục dữ liệu gốc (mặc định data/raw)")
+    p.add_argument("--out", help="thư mục kết quả (mặc định data/processed)")
     p.add_argument("--workers", type=int, help=_WORKERS_HELP)
     p.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("report", help="làm sạch rồi viết báo cáo cho một kỳ")
     p.add_argument("--period", help="kỳ báo cáo, ví dụ 2014-H1 (mặc định: kỳ mới nhất)")
-    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục dữ liệu gốc")
-    p.add_argument("--processed", default=str(PROCESSED_DIR), help="thư mục dữ liệu đã xử lý")
-    p.add_argument("--reports", default=str(REPORTS_DIR), help="thư mục báo cáo")
+    p.add_argument("--raw", help="thư mục dữ liệu gốc (mặc định data/raw)")
+    p.add_argument("--processed", help="thư mục dữ liệu đã xử lý (mặc định data/processed)")
+    p.add_argument("--reports", help="thư mục báo cáo (mặc định reports)")
+    p.add_argument("--open", action="store_true",
+                   help="viết xong thì mở báo cáo bằng trình duyệt")
     p.add_argument("--workers", type=int, help=_WORKERS_HELP)
     p.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
     p.add_argument("--skip-clean", action="store_true",
@@ -282,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")
     p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2014-H2")
     p.add_argument("--out", help="thư mục chứa biểu mẫu (mặc định templates/<kỳ>)")
-    p.add_argument("--raw", default=str(RAW_DIR), help="thư mục có danh mục đơn vị")
+    p.add_argument("--raw", help="thư mục có danh mục đơn vị (mặc định data/raw)")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="viết dữ liệu mẫu của một huyện giả định")
@@ -290,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="nhân quy mô huyện mẫu lên K lần")
     p.add_argument("--seed", type=int, default=3, help="hạt giống ngẫu nhiên")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("init", help="tạo một thư mục làm việc (data/raw, reports, sổ tay, "
+                       "hướng dẫn, tệp bấm đúp để chạy)")
+    p.add_argument("folder", nargs="?", default=".", help="thư mục (mặc định: thư mục hiện tại)")
+    p.add_argument("--demo", action="store_true",
+                   help="chép thêm dữ liệu mẫu của một huyện giả định vào data/raw")
+    p.set_defaults(func=cmd_init)
     return parser
 
 
@@ -298,11 +322,17 @@ PATH_OPTIONS = ("raw", "out", "processed", "reports")
 
 
 def _absolute_paths(args: argparse.Namespace) -> None:
-    """Every folder option as an absolute path, once, at the entry point: nothing later
-    depends on the working directory (which nothing in lib03 ever changes)."""
+    """Every folder as an absolute path, once, at the entry point: the working folder (the
+    current one, or --home) and each folder option, defaulting to the working folder's.
+    Nothing later depends on the working directory, which nothing in lib03 changes."""
+    args.home = Home(Path(args.home or ".").absolute())
+    defaults = {"raw": args.home.raw, "processed": args.home.processed,
+                "reports": args.home.reports,
+                "out": args.home.processed if args.command == "clean" else None}
     for name in PATH_OPTIONS:
-        if getattr(args, name, None):
-            setattr(args, name, Path(getattr(args, name)).absolute())
+        if hasattr(args, name):
+            value = getattr(args, name) or defaults[name]
+            setattr(args, name, Path(value).absolute() if value else None)
 
 
 def _say(text: str) -> None:

@@ -1,4 +1,11 @@
-"""Paths and settings, built once from the package root (never from the current directory)."""
+"""Paths and settings.
+
+A run works in a *working folder* (`Home`): the analyst's own folder with data/raw/,
+data/processed/, reports/, notebooks/ and optionally its own settings.toml — the current
+folder, or `--home`. A checkout of this repository is simply such a folder. What ships inside
+the package (domain tables, settings defaults, notebooks, CSS) is found from the package's
+own location, so an installed wheel works in any folder (docs/cau_truc.md).
+"""
 
 from __future__ import annotations
 
@@ -12,15 +19,53 @@ from lib03.domain import read_table
 from lib03.errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_DIR.parent
 SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
+NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"  # TODO(move): ship inside the package
 
-DATA_DIR = PROJECT_ROOT / "data"
-RAW_DIR = DATA_DIR / "raw"
-PROCESSED_DIR = DATA_DIR / "processed"
-REPORTS_DIR = PROJECT_ROOT / "reports"
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+@dataclass(frozen=True)
+class Home:
+    """An analyst's working folder; every command reads and writes below it."""
+
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def notebooks(self) -> Path:
+        """The folder's own notebooks when it has them (an analyst may edit a copy), else
+        the ones lib03 ships."""
+        own = self.root / "notebooks"
+        return own if any(own.glob("[0-9][0-9]_*.ipynb")) else NOTEBOOKS_DIR
+
+    @property
+    def settings_file(self) -> Path:
+        """The folder's settings.toml (district name, deadlines), else lib03's defaults."""
+        own = self.root / "settings.toml"
+        return own if own.is_file() else SETTINGS_FILE
+
+
+# This checkout's own working folder: its sample district and the tests use it.
+PROJECT_ROOT = PACKAGE_DIR.parent
+CHECKOUT = Home(PROJECT_ROOT)
+RAW_DIR = CHECKOUT.raw
+PROCESSED_DIR = CHECKOUT.processed
+REPORTS_DIR = CHECKOUT.reports
+TEMPLATES_DIR = CHECKOUT.templates
 
 REGISTRY_FILE_NAME = "danh_muc_don_vi.xlsx"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

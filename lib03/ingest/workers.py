@@ -53,6 +53,8 @@ def _start(registry: RegistryIndex, settings: Settings, parent: int | None = Non
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):  # forked while the parent held SIGINT back
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         # A forked worker inherits the CLI's SIGTERM handler; it should simply end.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _watch_parent(parent)
@@ -89,6 +91,14 @@ def _children_ignore_ctrl_c():
 
     if threading.current_thread() is not threading.main_thread():
         yield
+        return
+    if hasattr(signal, "pthread_sigmask"):
+        # Blocked, not ignored: a Ctrl-C in this window waits and stops the run right after.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -138,11 +148,11 @@ def clean_files(inputs: list[tuple[str, Path, str]], registry: RegistryIndex,
                 results.append(result)
                 bar.update()
         except BaseException:
-            # Ctrl-C, SIGTERM or a failure: stop the workers now rather than let them finish
-            # their queue (shutdown alone waits for the tasks already sent).
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Ctrl-C, SIGTERM or a failure: the queued tasks are cancelled and only the
+            # chunks already running finish (a few dozen files at most). Ending the workers
+            # outright would be quicker, but Python 3.11's pool then prints a traceback of
+            # its own for the tasks already cancelled.
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown()
         return results
