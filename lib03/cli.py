@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 from lib03 import __version__
-from lib03.config import OVERRIDABLE, SETTINGS_TABLE, Home, Settings, load_settings
+from lib03.config import (
+    OVERRIDABLE,
+    SETTINGS_FILE,
+    SETTINGS_TABLE,
+    Home,
+    Settings,
+    load_settings,
+)
 from lib03.errors import BusyError, Lib03Error, os_advice, os_reason
 from lib03.periods import is_period_id
 from lib03.runlock import DEFAULT_WAIT_SECONDS, hold_folders
@@ -163,7 +170,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             if not args.period:
                 _stop_if_newest_unclear(summary)
         print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
-        result = build_report(processed, args.reports, settings, args.period, deadline)
+        result = build_report(processed, args.reports, settings, args.period, deadline,
+                              notebooks_dir=args.home.notebooks,
+                              settings_file=_own_settings(args.home))
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")
@@ -189,6 +198,12 @@ def cmd_init(args: argparse.Namespace) -> int:
           f"Chép tệp báo cáo vào {home.raw / '<kỳ>'} rồi chạy lib03.cmd (Windows) hoặc "
           f"./lib03.sh; hướng dẫn: {home.root / 'HUONG_DAN.txt'}")
     return 0
+
+
+def _own_settings(home: Home) -> Path | None:
+    """The working folder's own settings.toml, None when lib03's defaults are used (the
+    notebooks then find the same defaults themselves, with no path of this machine)."""
+    return home.settings_file if home.settings_file != SETTINGS_FILE else None
 
 
 def _stop_if_newest_unclear(summary) -> None:
@@ -369,6 +384,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: không ghi hoặc đọc được tệp/thư mục{where}: {os_reason(exc)}. "
               f"{os_advice(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of lib03 itself: said in Vietnamese, details kept
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="lib03-loi-",
+                                         suffix=".txt", delete=False) as fh:
+            traceback.print_exc(file=fh)
+        print(f"Lỗi không lường trước trong lib03 ({type(exc).__name__}: {exc}). Kết quả cũ "
+              f"được giữ nguyên. Chi tiết đã ghi vào {fh.name}; hãy gửi tệp này cho người phát "
+              "triển.", file=sys.stderr)
+        return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -20,7 +20,7 @@ from lib03.errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
-NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"  # TODO(move): ship inside the package
+NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"  # shipped in the wheel; copied by `lib03 init`
 
 
 @dataclass(frozen=True)

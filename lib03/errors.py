@@ -97,3 +97,22 @@ class TablesError(Lib03Error):
 
 class FileInUseError(Lib03Error):
     """An output cannot be replaced because another program (Excel) holds it open."""
+
+
+class NotebookFailed(ReportError):
+    """A report notebook stopped at a cell; the failed copy is kept for the analyst."""
+
+    def __init__(self, notebook: str, cell: int | None, cell_start: str, error: str,
+                 failed_copy: str | None = None):
+        super().__init__(notebook, cell, cell_start, error, failed_copy)
+        self.notebook, self.cell, self.cell_start = notebook, cell, cell_start
+        self.error, self.failed_copy = error, failed_copy
+
+    def __str__(self) -> str:
+        where = (f" ở ô thứ {self.cell} (đếm từ trên xuống, kể cả ô chữ; ô bắt đầu bằng "
+                 f"«{self.cell_start}»)" if self.cell is not None else "")
+        text = (f"Sổ tay {self.notebook} dừng{where}: {self.error}. Báo cáo cũ (nếu có) được "
+                "giữ nguyên.")
+        if self.failed_copy:
+            text += f" Bản chạy lỗi (mở bằng Jupyter để xem chi tiết): {self.failed_copy}"
+        return text

@@ -151,11 +151,11 @@ def test_a_report_killed_half_way_keeps_the_previous_report(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
         start_new_session=True)
     try:
-        stage = reports / ".2014-H1.dang-viet"
         deadline = time.monotonic() + 60
-        while not stage.exists() and time.monotonic() < deadline:
+        # Each run stages in a folder of its own: .2014-H1.dang-viet-<unique>
+        while not list(reports.glob(".2014-H1.dang-viet*")) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert stage.exists(), "the report never started writing"
+        assert list(reports.glob(".2014-H1.dang-viet*")), "the report never started writing"
         time.sleep(1.5)  # inside the notebooks
         os.killpg(child.pid, signal.SIGKILL)  # the command and its Jupyter kernel
     finally:

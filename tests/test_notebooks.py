@@ -11,7 +11,8 @@ from lib03.report import notebook
 from lib03.report.build import notebooks, parameters
 
 NOTEBOOKS = notebooks()
-PARAMETERS = {"period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE}
+PARAMETERS = {"period", "processed_dir", "charts_dir", "deadline", "settings_file",
+              *OVERRIDABLE}
 
 
 def test_the_four_report_notebooks_are_there():
@@ -36,6 +37,13 @@ def test_first_cell_is_the_parameters_cell(path):
     names = {t.id for node in ast.parse(first.source).body if isinstance(node, ast.Assign)
              for t in node.targets}
     assert names == PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_parameters_cell_is_made_from_the_settings_table(path):
+    # Each threshold is described once, in domain/settings.csv; the notebooks show that text.
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.source == notebook.parameters_cell()
 
 
 def test_setup_reads_every_parameter_the_build_passes():
@@ -81,5 +89,8 @@ def test_notebooks_are_thin_and_tell_a_story(path):
         assert all(m.startswith("lib03") for m in imports), imports
 
 
-def test_notebook_folder_is_the_package_sibling():
-    assert NOTEBOOKS_DIR.name == "notebooks" and (NOTEBOOKS_DIR.parent / "lib03").is_dir()
+def test_notebooks_ship_inside_the_package():
+    # An installed wheel must be able to report: the notebooks travel with the code.
+    from lib03.config import PACKAGE_DIR
+
+    assert NOTEBOOKS_DIR == PACKAGE_DIR / "notebooks" and len(notebooks()) == 4

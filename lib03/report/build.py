@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,8 @@ from pathlib import Path
 import nbformat
 
 from lib03 import __version__
-from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, PROJECT_ROOT, Settings
-from lib03.errors import ReportError
+from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, Settings
+from lib03.errors import NotebookFailed, ReportError
 from lib03.report.facts import PeriodFacts
 from lib03.report.html import index_page, notebook_body, notebook_page
 from lib03.report.notebook import choose_period
@@ -52,10 +53,13 @@ def notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 
 def parameters(period: str, processed_dir: Path, settings: Settings,
-               charts_dir: Path | None, deadline: str | None) -> dict:
-    """The papermill parameters of one run: paths, period and every threshold used."""
+               charts_dir: Path | None, deadline: str | None,
+               settings_file: Path | None = None) -> dict:
+    """The papermill parameters of one run: absolute paths, the period, the working folder's
+    settings file and every threshold used."""
     params = {"period": period, "processed_dir": str(processed_dir),
-              "charts_dir": str(charts_dir) if charts_dir else None, "deadline": deadline}
+              "charts_dir": str(charts_dir) if charts_dir else None, "deadline": deadline,
+              "settings_file": str(settings_file) if settings_file else None}
     params.update({k: getattr(settings, k) for k in OVERRIDABLE})
     return params
 
@@ -70,20 +74,24 @@ def run_notebook(source: Path, target: Path, params: dict,
     from papermill.exceptions import PapermillExecutionError
 
     try:
+        # No cwd: papermill would change the whole process's working directory while other
+        # notebooks run in threads. Every path reaches a notebook as an absolute parameter.
         papermill.execute_notebook(
             str(source), str(target), parameters=params, kernel_name="python3",
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            cwd=str(PROJECT_ROOT), kernel_manager_class=_quiet_kernel_manager())
+            kernel_manager_class=_quiet_kernel_manager())
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         # papermill counts its injected parameters cell; the analyst counts the notebook's own.
-        raise ReportError(
-            f"Sổ tay {source.name} dừng ở ô thứ {exc.cell_index} (đếm từ trên xuống, kể cả ô "
-            f"chữ; ô bắt đầu bằng «{first}»): {exc.ename}: {exc.evalue}. Báo cáo cũ (nếu có) "
-            "được giữ nguyên.") from exc
+        raise NotebookFailed(source.name, exc.cell_index, first,
+                             f"{exc.ename}: {exc.evalue}") from exc
     except Exception as exc:  # no kernel, a kernel that died: still the notebook's name
-        raise ReportError(f"Không chạy được sổ tay {source.name}: {type(exc).__name__}: "
-                          f"{exc}. Hãy chạy «make report» để cài đủ môi trường.") from exc
+        missing = isinstance(exc, ModuleNotFoundError) or type(exc).__name__ == "NoSuchKernel"
+        advice = (" Môi trường Python thiếu thành phần: chạy lại lệnh cài đặt (Windows: xoá thư "
+                  "mục .venv rồi bấm đúp lib03.cmd; Linux, macOS: make report).") if missing \
+            else ""
+        raise NotebookFailed(source.name, None, "", f"{type(exc).__name__}: {exc}.{advice}"
+                             ) from exc
     return scrub(nbformat.read(target, as_version=4), target, final_paths or {})
 
 
@@ -119,6 +127,27 @@ def scrub(nb: nbformat.NotebookNode, path: Path,
     return nb
 
 
+def _saved_paths(params: dict, stage: Path, final: Path) -> dict[str, str]:
+    """How the paths in a notebook's saved parameters are rewritten: relative to the folder
+    the executed copy ends up in (reports/<kỳ>/so_tay/), so a report carries no path of the
+    machine that made it and still opens in Jupyter where it is (or where it is copied along
+    with its data). Longest first: a path is never rewritten inside a longer one."""
+    home = final / "so_tay"
+    rewrites: dict[str, str] = {}
+    for key in ("charts_dir", "processed_dir", "settings_file"):
+        value = params.get(key)
+        if not value:
+            continue
+        target = Path(value.replace(str(stage), str(final), 1))
+        try:
+            relative = os.path.relpath(target, home)
+        except ValueError:  # another drive on Windows: the absolute path stays
+            continue
+        for form in (value, value.replace("\\", "\\\\")):  # as written, and as escaped
+            rewrites[form] = relative.replace("\\", "/")
+    return dict(sorted(rewrites.items(), key=lambda kv: -len(kv[0])))
+
+
 def title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The notebook's first Markdown heading."""
     for cell in nb.cells:
@@ -130,12 +159,15 @@ def title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def recover(reports_dir: Path, period: str) -> None:
-    """Finish or undo what a run killed half-way left behind, with no manual step."""
+    """Finish or undo what a run killed half-way left behind, with no manual step. The
+    caller holds the reports folder's lock (`lib03.runlock`): any staging folder there is
+    a dead run's."""
     final, old = reports_dir / period, reports_dir / f".{period}.cu"
     if old.exists() and not final.exists():
         old.rename(final)  # killed between the two renames: the previous report comes back
     shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(reports_dir / f".{period}.dang-viet", ignore_errors=True)
+    for stale in reports_dir.glob(f".{period}.dang-viet*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def publish(stage: Path, final: Path) -> None:
@@ -149,7 +181,8 @@ def publish(stage: Path, final: Path) -> None:
 
 def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
                  period: str | None = None, deadline: str | None = None,
-                 notebooks_dir: Path = NOTEBOOKS_DIR) -> ReportResult:
+                 notebooks_dir: Path = NOTEBOOKS_DIR,
+                 settings_file: Path | None = None) -> ReportResult:
     """Run every notebook for a period and write the report folder; returns what was written."""
     from lib03.report.metrics import load_tables
 
@@ -159,8 +192,9 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         settings = settings.with_overrides(deadlines={period: deadline})
     reports_dir.mkdir(parents=True, exist_ok=True)
     recover(reports_dir, period)
-    stage = reports_dir / f".{period}.dang-viet"
-    (stage / "so_tay").mkdir(parents=True)
+    # A staging folder of this run's own: no run ever deletes another's work.
+    stage = Path(tempfile.mkdtemp(prefix=f".{period}.dang-viet-", dir=reports_dir))
+    (stage / "so_tay").mkdir()
     final = reports_dir / period
     failed_notebook = None
 
@@ -168,12 +202,12 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         nonlocal failed_notebook
         charts = stage / "charts" if source.name.startswith(CHARTS_NOTEBOOK) else None
         params = parameters(period, processed_dir.resolve(), settings, charts,
-                            settings.deadline(period))
+                            settings.deadline(period), settings_file)
         log.info("Đang chạy sổ tay %s", source.name)
         try:
             return run_notebook(source, stage / "so_tay" / source.name, params,
-                                {str(stage): str(final)})
-        except ReportError:
+                                _saved_paths(params, stage, final))
+        except NotebookFailed:
             failed_notebook = failed_notebook or source.name
             raise
 
@@ -202,9 +236,9 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         shutil.rmtree(failed, ignore_errors=True)
         if stage.exists():
             stage.rename(failed)
-        if isinstance(exc, ReportError) and failed_notebook:
-            raise ReportError(f"{exc} Bản chạy lỗi (mở bằng Jupyter để xem chi tiết): "
-                              f"{failed / 'so_tay' / failed_notebook}") from exc
+        if isinstance(exc, NotebookFailed) and failed_notebook:
+            raise NotebookFailed(exc.notebook, exc.cell, exc.cell_start, exc.error,
+                                 str(failed / "so_tay" / exc.notebook)) from exc
         raise
     publish(stage, final)
     shutil.rmtree(reports_dir / f"{period}.loi", ignore_errors=True)

@@ -137,6 +137,7 @@ def index_page(facts: PeriodFacts, sections: list[tuple[str, str, str]], version
         '<p>Cách tính từng con số: <a href="#cach-tinh">phần cuối báo cáo</a> (chi tiết hơn '
         "trong docs/assumptions_caveats.md của chương trình).</p>"
         f"</nav>\n<main>\n{body}{method_section(settings)}</main>\n"
-        f"<footer>Lập bằng lib03 {html.escape(version)}. Chạy lại «make report PERIOD={period}» "
-        "với cùng dữ liệu gốc và cùng thiết lập cho ra đúng báo cáo này, từng byte.</footer>")
+        f"<footer>Lập bằng lib03 {html.escape(version)}. Chạy lại «lib03 report --period "
+        f"{period}» (trên Windows: bấm đúp lib03.cmd) với cùng dữ liệu gốc và cùng thiết lập "
+        "cho ra đúng báo cáo này, từng byte.</footer>")
     return _page(f"Sơ kết Chỉ thị 03 — {period_label(period)}", content)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib03.config import Settings
-from lib03.contract import COLUMNS, read_table
+from lib03.contract import COLUMNS, NUMERIC, read_table
 from lib03.errors import ReportError
 from lib03.report.formatting import (
     previous_period,
@@ -24,15 +24,10 @@ from lib03.report.formatting import (
     short_name,
     statuses,
 )
+from lib03.tableset import check_tables
 
 DISTRICT = "Toàn huyện"  # the group name of the whole district in every grouped table
 GRASSROOTS = ("dang_bo_co_so", "chi_bo_co_so")
-_NUMERIC = {
-    "indicators": ["value"],
-    "monthly": ["month", "cells_met", "content_hcm", "content_thrift", "review"],
-    "inspections": ["inspected", "supervised", "findings", "resolved"],
-    "units": ["members_ref", "active"],
-}
 
 
 def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
@@ -43,9 +38,16 @@ def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
         path = Path(processed_dir) / f"{name}.csv"
         if not path.is_file():
             raise ReportError(f"Chưa có số liệu đã làm sạch ({path} không có); "
-                              "hãy chạy «lib03 clean» hoặc «make report» trước.")
-        frame = read_table(path)
-        for col in _NUMERIC.get(name, []):
+                              "hãy chạy «lib03 clean» hoặc «lib03 report» trước.")
+    # Only one complete set: a folder a stopped run left half-replaced is refused.
+    check_tables(Path(processed_dir), list(COLUMNS))
+    for name in COLUMNS:
+        frame = read_table(Path(processed_dir) / f"{name}.csv")
+        if missing := [c for c in COLUMNS[name] if c not in frame.columns]:
+            raise ReportError(f"Bảng {name}.csv trong {processed_dir} thiếu cột "
+                              f"{', '.join(missing)} (làm bởi một phiên bản lib03 khác); hãy "
+                              "chạy lại «lib03 clean» hoặc «lib03 report» không kèm --skip-clean.")
+        for col in NUMERIC[name]:
             # Always float: a column of whole numbers must still hold a NaN filled in later.
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         tables[name] = frame

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib03.config import OVERRIDABLE, PROCESSED_DIR, load_settings
+from lib03.config import CHECKOUT, OVERRIDABLE, SETTINGS_TABLE, Home, load_settings
 from lib03.errors import ReportError
 from lib03.report.facts import PeriodFacts
 from lib03.report.metrics import load_tables, periods_in
@@ -31,7 +31,42 @@ SCREEN_DPI = 100
 
 
 # The names of a notebook's parameters cell, which papermill sets (`build.parameters`).
-PARAMETERS = ("period", "processed_dir", "charts_dir", "deadline", *OVERRIDABLE)
+PARAMETERS = ("period", "processed_dir", "charts_dir", "deadline", "settings_file",
+              *OVERRIDABLE)
+
+
+# What a notebook's own parameters say; the thresholds' words come from domain/settings.csv.
+_FIXED_HELP = {
+    "period": 'kỳ báo cáo, ví dụ "2014-H1"; None: kỳ mới nhất có số liệu',
+    "processed_dir": "thư mục số liệu đã làm sạch; None: data/processed của thư mục làm việc",
+    "charts_dir": "thư mục ghi biểu đồ PNG/SVG; None: không ghi tệp",
+    "deadline": 'hạn nộp của kỳ, ví dụ "2014-06-25"; None: theo settings.toml',
+    "settings_file": "tệp settings.toml; None: của thư mục làm việc, không có thì mặc định",
+}
+
+
+def parameters_cell() -> str:
+    """The text of every report notebook's first cell (tagged `parameters`), made from the
+    parameter names and domain/settings.csv: a test keeps the notebooks equal to it."""
+    def line(name: str, help_text: str) -> str:
+        return f"{name} = None".ljust(22) + f" # {help_text}"
+
+    return "\n".join([
+        "# Tham số (lệnh «lib03 report» điền các giá trị này; để None là dùng mặc định)",
+        *(line(name, text) for name, text in _FIXED_HELP.items()),
+        "# Ngưỡng (None: theo settings.toml; ý nghĩa: lib03/domain/settings.csv)",
+        *(line(name, SETTINGS_TABLE[name]["help"]) for name in OVERRIDABLE),
+    ])
+
+
+def _working_folder() -> Home:
+    """The working folder of a notebook opened by hand: the folder itself, or the one above
+    its notebooks/ folder; else this checkout."""
+    here = Path.cwd()
+    for root in (here, here.parent):
+        if (root / "data" / "processed").is_dir():
+            return Home(root)
+    return CHECKOUT
 
 
 @dataclass(frozen=True)
@@ -68,12 +103,14 @@ def setup(parameters: Mapping[str, object]) -> Context:
     """
     given = {name: parameters.get(name) for name in PARAMETERS}
     processed_dir, charts_dir = given["processed_dir"], given["charts_dir"]
-    tables = load_tables(Path(processed_dir) if processed_dir else PROCESSED_DIR)
+    home = _working_folder() if not (processed_dir and given["settings_file"]) else None
+    tables = load_tables(Path(processed_dir) if processed_dir else home.processed)
     period = choose_period(tables, given["period"])
     overrides: dict[str, object] = {name: given[name] for name in OVERRIDABLE}
     if given["deadline"]:
         overrides["deadlines"] = {period: given["deadline"]}
-    settings = load_settings().with_overrides(**overrides)
+    file = Path(given["settings_file"]) if given["settings_file"] else home.settings_file
+    settings = load_settings(file).with_overrides(**overrides)
     return Context(PeriodFacts.build(tables, period, settings),
                    Path(charts_dir) if charts_dir else None)
 
