@@ -345,10 +345,16 @@ def _summary_row(grid: Grid, table: Table, r: int, report: RawReport,
         report.problems.append(Problem("label_fuzzy_match", grid.name,
                                        cell_address(r, cols["label"]), raw=label,
                                        detail=f"«{label}» → {match.candidates[0]}"))
-    if any(ind == match.id for ind, _ in report.summary):
+    if first := next((cell for ind, cell in report.summary if ind == match.id), None):
+        label_text = vocab.indicator_labels()[match.id]
+        # Said at the kept value too: a slip that made an earlier row read as this indicator
+        # is then flagged where its (maybe wrong) value stands, not only at the real row.
+        if not any(p.code == "indicator_duplicate" and (p.sheet, p.cell) ==
+                   (first.sheet, first.address) for p in report.problems):
+            report.problems.append(Problem("indicator_duplicate", first.sheet, first.address,
+                                           raw=first.value, detail=label_text))
         report.problems.append(Problem("indicator_duplicate", grid.name, value.address,
-                                       raw=value.value,
-                                       detail=vocab.indicator_labels()[match.id]))
+                                       raw=value.value, detail=label_text))
         return None
     report.summary.append((match.id, value))
     if not has_value:

@@ -116,7 +116,15 @@ def interpret_report(raw: RawReport, unit: Mapping, period: str, children: list[
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
     blank = []
+    scopes = {t.id: t.scope for t in vocab.indicators()}
     for indicator, cell in raw.summary:
+        if scopes[indicator] == "dang_bo" and not is_dang_bo:
+            # A Chi bộ cơ sở has no cells to inspect: a figure read as one of those is a label
+            # that means something else (or a slip), never this unit's inspections.
+            out.problems.append(Problem("indicator_not_for_unit", cell.sheet, cell.address,
+                                        raw=cell.value,
+                                        detail=vocab.indicator_labels()[indicator]))
+            continue
         yesno = vocab.indicator_kinds()[indicator] == "yesno"
         parsed = parse_yesno(cell.value) if yesno else parse_count(cell.value)
         value = _value(cell, parsed, out.problems)

@@ -195,6 +195,9 @@ def _parse_number_text(raw: str, count: bool) -> Parsed:
         return Parsed(None, "value_unparseable")
     if count and rest.startswith("%"):
         return Parsed(None, "value_percent")
+    if len(rest) == 1 and rest.isalpha():
+        # "25O", "2l": a digit typed as a letter, not a unit word (no unit is one letter).
+        return Parsed(None, "value_unparseable")
     number = _read_number(match[2], grouping=count)
     if number is None:
         return Parsed(None, "value_unparseable")
