@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lib03.config import RAW_DIR, Settings, load_settings
-from lib03.contract import read_table
+from lib03.contract import NUMERIC, read_table
 from lib03.ingest.pipeline import run_clean
 from lib03.report import checks, inspection, metrics, tallies
 
@@ -37,9 +37,10 @@ def _tables(units, subs=(), ind=(), mon=(), insp=(), log=()):
     t = {"units": units, "submissions": frame(subs, sub_cols).fillna(""),
          "indicators": frame(ind, ind_cols), "monthly": frame(mon, mon_cols),
          "inspections": frame(insp, insp_cols), "quality_log": frame(log, log_cols)}
-    for name, cols in metrics._NUMERIC.items():
+    for name, cols in NUMERIC.items():  # as load_tables reads them (domain/schema.csv)
         for c in cols:
-            t[name][c] = pd.to_numeric(t[name][c], errors="coerce").astype(float)
+            if c in t[name]:
+                t[name][c] = pd.to_numeric(t[name][c], errors="coerce").astype(float)
     for c in ("source", "cell_code", "cell_name_raw", "date"):
         t["inspections"][c] = t["inspections"][c].astype(object).fillna("")
     return t

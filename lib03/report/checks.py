@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from lib03 import vocab
 from lib03.config import Settings
 from lib03.quality import codes
 from lib03.report.formatting import rate_labels
@@ -141,7 +142,7 @@ def unexpected_reports(tables: dict[str, pd.DataFrame], period: str) -> pd.DataF
     subs = tables["submissions"]
     ok = subs[(subs["period"] == period) & (subs["status"] == "ok")]
     units = tables["units"].set_index("unit_code")
-    expected = units.index[units["unit_type"].isin(("dang_bo_co_so", "chi_bo_co_so"))
+    expected = units.index[units["unit_type"].isin(vocab.must_report())
                            & (units["active"] == 1)]
     return ok[~ok["unit_code"].isin(expected)][["unit_code", "unit_name", "source_file"]
                                               ].reset_index(drop=True)

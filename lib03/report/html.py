@@ -11,7 +11,7 @@ from functools import cache
 
 import nbformat
 
-from lib03.config import PACKAGE_DIR, Settings
+from lib03.config import OVERRIDABLE, PACKAGE_DIR, SETTINGS_TABLE, Settings
 from lib03.report.facts import PeriodFacts
 from lib03.report.formatting import flags, format_date, format_number, period_label, rates
 
@@ -67,17 +67,14 @@ def notebook_page(title: str, period: str, body: str, settings: Settings) -> str
 
 def settings_used(settings: Settings, period: str) -> list[tuple[str, str]]:
     """The settings a report was made with, as label/value pairs."""
-    return [
-        ("Hạn nộp báo cáo của kỳ", format_date(settings.deadline(period))),
-        ("Ngưỡng bao phủ kiểm tra, giám sát", f"dưới {format_number(settings.coverage_min)} %"),
-        ("Ngưỡng khắc phục kiến nghị", f"dưới {format_number(settings.followup_min)} %"),
-        ("Kiến nghị chưa khắc phục quá", f"{settings.overdue_days} ngày"),
-        ("Thay đổi so với kỳ trước cần xem lại",
-         f"±{format_number(settings.change_share)} % (khi số kỳ trước từ "
-         f"{format_number(settings.change_min_base)} trở lên)"),
-        ("Điểm z hiệu chỉnh coi là khác thường", format_number(settings.outlier_z, 1)),
-        ("Chỉ tiêu phấn đấu (đường mục tiêu)", f"{format_number(settings.target_rate)} %"),
-    ]
+    # Labels and the way each value is shown come from domain/settings.csv (`shown`, with the
+    # number of decimals in `digits`); a threshold with no `shown` is part of another's line.
+    values = {name: format_number(getattr(settings, name)) for name in OVERRIDABLE}
+    shown = [(row["label"], row["shown"].format(
+                **values, value=format_number(getattr(settings, name),
+                                              int(row["digits"] or 0))))
+             for name, row in SETTINGS_TABLE.items() if name in OVERRIDABLE and row["shown"]]
+    return [("Hạn nộp báo cáo của kỳ", format_date(settings.deadline(period))), *shown]
 
 
 def method_section(settings: Settings) -> str:

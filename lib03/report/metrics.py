@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib03 import vocab
 from lib03.config import Settings
 from lib03.contract import COLUMNS, NUMERIC, read_table
 from lib03.errors import ReportError
@@ -27,7 +28,6 @@ from lib03.report.formatting import (
 from lib03.tableset import check_tables
 
 DISTRICT = "Toàn huyện"  # the group name of the whole district in every grouped table
-GRASSROOTS = ("dang_bo_co_so", "chi_bo_co_so")
 
 
 def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
@@ -68,7 +68,7 @@ def expected_units(units: pd.DataFrame) -> pd.DataFrame:
     >>> expected_units(u)[["unit_code", "short_name"]].values.tolist()
     [['A', 'ĐB xã A']]
     """
-    exp = units[units["unit_type"].isin(GRASSROOTS) & (units["active"] == 1)].copy()
+    exp = units[units["unit_type"].isin(vocab.must_report()) & (units["active"] == 1)].copy()
     exp["short_name"] = exp["unit_name"].map(short_name)
     cols = ["unit_code", "unit_name", "short_name", "unit_type", "sector"]
     return exp[cols].reset_index(drop=True)

@@ -1,9 +1,9 @@
 """The summary workbook (bang_tong_hop.xlsx): a cover sheet, then one sheet per table.
 
 Laid out after the UK Analysis Function spreadsheet checklist (the one gptables implements),
-with one departure the issue asks for: each table sheet holds only its table, a real Excel
-table starting at A1, so it can be copied or linked as it is; the sheet's title and notes are
-on the cover, in the contents table. Nothing is merged, no blank row is used for spacing,
+with one departure: each table sheet holds only its table, a real Excel table starting at
+A1, so it can be copied or linked as it is; the sheet's title and notes are on the cover, in
+the contents table. Nothing is merged, no blank row is used for spacing,
 nothing is written below a table, and tables carry no filter buttons. The same input always
 gives the same bytes.
 """
