@@ -11,6 +11,13 @@ from lib03.domain import read_table
 LOG_COLUMNS = [r["column"] for r in read_table("schema") if r["table"] == "quality_log"]
 
 
+# Log lines about the raw folder itself that the analyst must read before trusting a report
+# (a folder not read, an empty period, a file outside the periods): printed by the CLI and
+# shown at the top of the report, not only kept in the log.
+ATTENTION_CODES = ("folder_not_period", "folder_period_spelled", "folder_empty",
+                   "file_outside_period")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One line of quality_log.csv before it is worded."""

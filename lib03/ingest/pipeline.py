@@ -32,7 +32,7 @@ from lib03.ingest.registry import read_registry_rows
 from lib03.ingest.scan import check_file_size
 from lib03.ingest.workers import clean_files, default_workers
 from lib03.periods import folder_year, period_of_folder, period_of_spelled_folder
-from lib03.quality import Problem, word_problem
+from lib03.quality import ATTENTION_CODES, Problem, word_problem
 from lib03.tableset import publish_tables, recover
 
 log = logging.getLogger(__name__)
@@ -272,11 +272,6 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
         store.save(key, digests, counts)
         hashes.save()
     return RunSummary(**counts, out_dir=out_dir)
-
-
-# Listing notes the analyst must read before trusting the report, not only in the log.
-ATTENTION_CODES = ("folder_not_period", "folder_period_spelled", "folder_empty",
-                   "file_outside_period")
 
 
 def attention_of(notes: list[dict], periods: list[str], results: list[Packed]) -> dict:

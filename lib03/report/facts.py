@@ -19,6 +19,7 @@ from functools import cached_property
 import pandas as pd
 
 from lib03.config import Settings
+from lib03.quality import ATTENTION_CODES
 from lib03.report import checks, inspection, metrics, tallies
 from lib03.report.formatting import period_label
 
@@ -177,6 +178,14 @@ class PeriodFacts:
                       & ~status["unit_code"].isin(self.inspection["unit_code"])]
 
     # --- checks before the meeting ------------------------------------------------------------
+
+    @cached_property
+    def attention(self) -> list[str]:
+        """What the analyst must read before trusting the report, whatever period it names:
+        folders not read, empty period folders, files outside the periods (their log
+        messages). An empty folder of another period may hold the files meant for this one."""
+        log = self.tables["quality_log"]
+        return list(dict.fromkeys(log.loc[log["code"].isin(ATTENTION_CODES), "message"]))
 
     @cached_property
     def quarantined(self) -> pd.DataFrame:

@@ -122,13 +122,18 @@ def index_page(facts: PeriodFacts, sections: list[tuple[str, str, str]], version
                    for stem, _, content in sections)
     intro = (f"Số liệu: {format_number(usable)} báo cáo dùng được của kỳ {period}; báo cáo "
              f"mới nhất ghi ngày {format_date(newest)}.")
+    attention = "".join(f"<li>{html.escape(line)}</li>" for line in facts.attention)
     content = (
         f"{_header(period, settings, intro)}\n"
-        '<nav class="muc-luc"><h2>Nội dung</h2>'
+        + (f'<section class="can-xem"><h2>Cần xem ngay</h2><ul>{attention}</ul></section>\n'
+           if attention else "")
+        + '<nav class="muc-luc"><h2>Nội dung</h2>'
         f"<ol>{toc}</ol>"
-        '<p>Bảng số liệu để dán vào văn bản: <a href="bang_tong_hop.xlsx">bang_tong_hop.xlsx</a>.'
-        ' Biểu đồ cho trình chiếu (PNG 200 dpi và SVG): thư mục <a href="charts/">charts/</a>.'
-        " Sổ tay đã chạy (mở bằng Jupyter): thư mục <a href=\"so_tay/\">so_tay/</a>.</p>"
+        '<p>Tệp đi kèm, nằm cạnh trang này trong thư mục báo cáo (gửi riêng trang này thì người '
+        'nhận không có chúng): bảng số liệu để dán vào văn bản <a href="bang_tong_hop.xlsx">'
+        'bang_tong_hop.xlsx</a>; biểu đồ cho trình chiếu (PNG 200 dpi và SVG) trong thư mục '
+        '<a href="charts/">charts/</a>; sổ tay đã chạy (mở bằng Jupyter) trong thư mục '
+        '<a href="so_tay/">so_tay/</a>.</p>'
         "<h2>Thiết lập đã dùng</h2>"
         f'<table class="thiet-lap"><tbody>{rows}</tbody></table>'
         '<p>Cách tính từng con số: <a href="#cach-tinh">phần cuối báo cáo</a> (chi tiết hơn '
