@@ -360,7 +360,17 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _printable_streams() -> None:
+    """Never fail on printing: a Windows console piped to a file may not encode Vietnamese,
+    and a folder name in legacy bytes cannot be encoded at all; such a character is shown
+    escaped rather than stopping the run after its work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _printable_streams()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

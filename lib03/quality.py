@@ -15,7 +15,7 @@ LOG_COLUMNS = [r["column"] for r in read_table("schema") if r["table"] == "quali
 # (a folder not read, an empty period, a file outside the periods): printed by the CLI and
 # shown at the top of the report, not only kept in the log.
 ATTENTION_CODES = ("folder_not_period", "folder_period_spelled", "folder_empty",
-                   "file_outside_period")
+                   "file_outside_period", "period_no_usable")
 
 
 @dataclass(frozen=True)

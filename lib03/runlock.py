@@ -81,8 +81,9 @@ def _locked(folder: Path, command: str, wait: float,
                 "được giữ, lần chạy này làm lại từ đầu.")
         note = {"pid": os.getpid(), "command": command,
                 "started": dt.datetime.now().isoformat(timespec="seconds")}
-        note_path.write_text(json.dumps(note | {"folder": os.fsdecode(folder)},
-                                        ensure_ascii=False), encoding="utf-8")
+        # ASCII JSON: a folder name in legacy bytes (Windows-1258) is escaped, never an error.
+        note_path.write_text(json.dumps(note | {"folder": os.fsdecode(folder)}),
+                             encoding="utf-8")
         try:
             yield
         finally:  # only a killed run leaves its note behind

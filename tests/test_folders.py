@@ -41,7 +41,7 @@ def test_empty_and_unnamed_folders_are_printed(tmp_path, capsys):
     assert "Thư mục kỳ 2014-H2 không có tệp nào" in head
     assert "«moi nhan» không mang tên kỳ báo cáo" in head and "Đổi tên thư mục" in head
     assert "CB11.xlsx: Tệp nằm ngoài thư mục kỳ" in head
-    assert "Kỳ 2014-H2: không có báo cáo nào dùng được" in head
+    assert "Kỳ 2014-H2 không có báo cáo nào dùng được" in head
 
 
 def test_a_report_that_would_be_for_the_wrong_period_stops(tmp_path, capsys):

@@ -80,3 +80,19 @@ def test_folder_mistakes_are_at_the_top_of_the_report(tmp_path):
     assert "Cần xem ngay" in top
     assert "DB13.xlsx: Tệp nằm ngoài thư mục kỳ" in top
     assert "Thư mục kỳ 2014-H2 không có tệp nào" in top
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="byte file names: Linux file systems")
+@pytest.mark.parametrize("name", [
+    "Kết quả tổng hợp",                                          # as typed on Windows (NFC)
+    __import__("unicodedata").normalize("NFD", "Kết quả tổng hợp"),  # as macOS stores it
+    os.fsdecode("K\xea\xcc\x81t qua\xcc\x89".encode("latin-1")),     # Windows-1258 bytes
+])
+def test_output_folders_with_vietnamese_names(tmp_path, name):
+    raw = copy_sample(tmp_path / "raw", FILES[:2])
+    home = tmp_path / name
+    assert cli.main(["--home", str(home), "clean", "--raw", str(raw)]) == 0
+    assert (home / "data" / "processed" / "submissions.csv").is_file()
+    assert cli.main(["--home", str(home), "template", "--period", "2014-H2", "--raw",
+                     str(raw)]) == 0
+    assert len(list((home / "templates" / "2014-H2").glob("*.xlsx"))) == 40

@@ -257,16 +257,18 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     show = wants_progress() if progress is None else progress
     results = _clean_all(inputs, keys, registry, settings, store, workers, show)
     resolve_duplicates(results)
+    periods = sorted({p for p, _, _ in inputs} | {n["period"] for n in listing_notes
+                                                    if n["code"] == "folder_empty"})
+    usable = {r.submission["period"] for r in results if r.status == "ok"}
+    notes += [word_problem(Problem("period_no_usable", detail=p), p, "")
+              for p in periods if p not in usable]
     digests = publish_tables(assemble_tables(units_csv, results, notes), out_dir)
     statuses = [r.status for r in results]
     severities = count_severities(results, notes)
-    periods = sorted({p for p, _, _ in inputs} | {n["period"] for n in listing_notes
-                                                    if n["code"] == "folder_empty"})
     counts = dict(
         files=len(results), ok=statuses.count("ok"), quarantined=statuses.count("quarantined"),
         superseded=statuses.count("superseded"), errors=severities["error"],
-        warnings=severities["warning"], periods=periods,
-        **attention_of(listing_notes, periods, results),
+        warnings=severities["warning"], periods=periods, **attention_of(notes),
     )
     if store:
         store.save(key, digests, counts)
@@ -274,13 +276,10 @@ def run_clean(raw_dir: Path, out_dir: Path, *, settings: Settings | None = None,
     return RunSummary(**counts, out_dir=out_dir)
 
 
-def attention_of(notes: list[dict], periods: list[str], results: list[Packed]) -> dict:
+def attention_of(notes: list[dict]) -> dict:
     """The console lines of a run (each log message as the analyst reads it), and the years
     of folders that may be a period whose name lib03 could not read."""
     lines = [n["message"] for n in notes if n["code"] in ATTENTION_CODES]
-    usable = {r.submission["period"] for r in results if r.status == "ok"}
-    lines += [f"Kỳ {p}: không có báo cáo nào dùng được (xem quality_log.csv)."
-              for p in periods if p not in usable]
     years = sorted({year for n in notes if n["code"] == "folder_not_period"
                     and (year := folder_year(n["source_file"].rstrip("/")))})
     return {"attention": lines, "unclear_years": years}
