@@ -11,6 +11,7 @@ never opened.
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -89,6 +90,8 @@ def list_members(path: Path, limits: Limits) -> tuple[list[str], list[tuple[str,
 
 def split_member(path: Path) -> tuple[Path, str] | None:
     """(archive, member) for a path inside an archive, such as `…/thu.zip/BC 03.xlsx`."""
+    if ARCHIVE_SUFFIX + os.sep not in os.fspath(path).lower():
+        return None  # asked of every input: most are plain files
     for parent in path.parents:
         if is_archive(parent.name) and parent.is_file():
             return parent, path.relative_to(parent).as_posix()

@@ -78,8 +78,11 @@ def extract_report(book: Book, period: str | None = None,
     report = RawReport()
     visible = [g for g in book.sheets if not g.hidden]
     found = {g.name: _find_tables(g, period) for g in visible}
+    # A workbook with a monthly table laid out as the template asks needs no look for one
+    # laid out wide (a look at every cell of every sheet, a tenth of the cleaning time).
+    wide = not any(t.kind == "monthly" for tables in found.values() for t in tables)
     for grid in _sheets_of_period(visible, found, period, report):
-        _extract_sheet(grid, found[grid.name], report, period, matching)
+        _extract_sheet(grid, found[grid.name], report, period, matching, look_wide=wide)
     hidden = [g for g in book.sheets if g.hidden]
     if not any(t.kind == "summary" for t in report.tables):
         for grid in hidden:
@@ -107,8 +110,9 @@ def _sheets_of_period(grids: list[Grid], found: dict[str, list[Table]], period: 
     those that state none. The others are set aside with an info line, and only when a sheet
     of the folder's period exists: otherwise the file is another period's (`period_mismatch`).
     """
-    if not period:
-        return grids
+    reports = [g for g in grids if any(t.kind == "summary" for t in found[g.name])]
+    if not period or len(reports) < 2:
+        return grids  # one report in the workbook: nothing to choose between
     stated = {g.name: _stated_period(g, found[g.name]) for g in grids}
     if period not in stated.values():
         return grids
@@ -131,10 +135,10 @@ def _stated_period(grid: Grid, tables: list[Table]) -> str | None:
 
 
 def _extract_sheet(grid: Grid, tables: list[Table], report: RawReport, period: str | None,
-                   matching: Matching) -> None:
+                   matching: Matching, *, look_wide: bool = True) -> None:
     used: set[int] = set()
-    wide = None if any(t.kind == "monthly" for t in tables) else \
-        find_wide_monthly(grid, is_total=_is_total)
+    wide = find_wide_monthly(grid, is_total=_is_total) if look_wide and not any(
+        t.kind == "monthly" for t in tables) else None
     if wide:  # months across the columns: nothing found inside it is another table
         tables = [t for t in tables if not wide.header_row <= t.top < wide.end]
     for i, table in enumerate(tables):

@@ -60,6 +60,8 @@ def find_wide_monthly(grid: Grid, start: int = 0, end: int | None = None,
     stop = len(grid.rows) if end is None else end
     for r in range(start, stop):
         row = grid.rows[r]
+        if sum(isinstance(v, str) for v in row) < MIN_MONTHS:
+            continue  # a header names at least three months as text: most rows cannot be one
         months = [(c, m) for c, v in enumerate(row) if (m := _header_month(v))]
         if len(months) < MIN_MONTHS or len({m for _, m in months}) != len(months):
             continue
