@@ -15,3 +15,14 @@ def raw_dir(tmp_path: Path) -> Path:
     (raw / "2014-H1").mkdir(parents=True)
     write_registry(raw / "danh_muc_don_vi.xlsx")
     return raw
+
+
+@pytest.fixture(scope="session")
+def sample_processed(tmp_path_factory) -> Path:
+    """The sample district cleaned once for the whole session (read it, never write to it)."""
+    from lib03.config import RAW_DIR
+    from lib03.ingest.pipeline import run_clean
+
+    out = tmp_path_factory.mktemp("sample_processed")
+    run_clean(RAW_DIR, out, progress=False)
+    return out

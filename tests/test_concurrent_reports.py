@@ -11,19 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from lib03.config import RAW_DIR
-from lib03.ingest.pipeline import run_clean
-
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="runs two lib03 processes")
 EXPECTED = {"index.html", "bang_tong_hop.xlsx", "01_chat_luong_so_lieu.html",
             "02_ty_le_hoan_thanh.html", "03_kiem_tra_giam_sat.html", "04_bieu_do.html"}
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("processed")
-    run_clean(RAW_DIR, out, progress=False)
-    return out
+def processed(sample_processed) -> Path:
+    return sample_processed
 
 
 def _report(processed: Path, reports: Path, cwd: Path | None = None,

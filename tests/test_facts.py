@@ -6,8 +6,7 @@ from unittest import mock
 import pandas as pd
 import pytest
 
-from lib03.config import RAW_DIR, load_settings
-from lib03.ingest.pipeline import run_clean
+from lib03.config import load_settings
 from lib03.report import checks, inspection, metrics, tallies
 from lib03.report.facts import PeriodFacts
 from lib03.report.html import index_page
@@ -18,15 +17,8 @@ PERIODS = ["2014-H1", "2013-H2"]  # with a previous period in the data, and with
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("processed")
-    run_clean(RAW_DIR, out, progress=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def sample(processed):
-    return metrics.load_tables(processed)
+def sample(sample_processed):
+    return metrics.load_tables(sample_processed)
 
 
 def _direct(t: dict[str, pd.DataFrame], period: str, s) -> dict[str, pd.DataFrame]:
@@ -114,7 +106,8 @@ def test_workbook_and_front_page_compute_each_period_once(sample, period, tmp_pa
     assert sorted(c.args[1] for c in inputs.call_args_list) == wanted
 
 
-def test_notebook_setup_reads_the_parameters_cell(processed):
+def test_notebook_setup_reads_the_parameters_cell(sample_processed):
+    processed = sample_processed
     namespace = {"period": "2013-H2", "processed_dir": str(processed), "charts_dir": None,
                  "deadline": "2013-12-01", "coverage_min": 60, "outlier_z": None,
                  "print": print}  # a notebook's globals hold more than its parameters

@@ -83,4 +83,5 @@ def test_an_old_doc_is_quarantined_with_the_advice_to_save_as_docx(raw_dir, tmp_
     t = _clean(raw_dir, tmp_path)
     sub = t["submissions"].iloc[0]
     assert sub["status_reason"] == "file_doc_old"
-    assert ".docx" in t["quality_log"]["message"].iloc[0]
+    log = t["quality_log"].set_index("code")
+    assert ".docx" in log.loc["file_doc_old", "message"]
