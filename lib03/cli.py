@@ -10,6 +10,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from lib03 import __version__
@@ -377,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(name)s: %(message)s" if args.verbose else "%(message)s",
     )
     _absolute_paths(args)
-    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Only the main thread may set a handler (a notebook or a test may call main elsewhere).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm) if in_main else None
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -406,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
               "triển.", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
