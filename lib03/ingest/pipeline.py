@@ -1,4 +1,4 @@
-"""The orchestrator: raw folder → read → clean → match → validate → tables on disk.
+"""The orchestrator: raw folder → list → clean each file → one set of tables on disk.
 
 `clean_file` does all the work for one file and returns plain data, so files can be cleaned in
 any order (or in worker processes) and the tables are still built once, in a fixed order.
@@ -86,57 +86,54 @@ def list_inputs(raw_dir: Path, limits: Limits = Limits()  # noqa: B008 (a frozen
     except OSError as exc:
         raise RawFolderError(f"Không đọc được thư mục {raw_dir}: {exc}") from exc
 
-    def note(code: str, period: str, path: Path, detail: str = "") -> None:
-        notes.append(word_problem(Problem(code, detail=detail), period,
-                                  display_path(path, raw_dir)))
+    def note(code: str, period: str, where: str, detail: str = "") -> None:
+        notes.append(word_problem(Problem(code, detail=detail), period, where))
+
+    def shown(path: Path) -> str:  # a folder's log lines end its path with "/"
+        return display_path(path, raw_dir) + ("/" if path.is_dir() else "")
 
     for entry in entries:
         if entry.name.startswith("."):
             continue
         period = period_of_folder(entry.name) if entry.is_dir() else None
         if entry.is_dir() and not period and (period := period_of_spelled_folder(entry.name)):
-            notes.append(word_problem(Problem("folder_period_spelled",
-                                              detail=f"«{entry.name}» là kỳ {period}"),
-                                      period, display_path(entry, raw_dir) + "/"))
+            note("folder_period_spelled", period, shown(entry), f"«{entry.name}» là kỳ {period}")
         if period:
             files, odd = _files_under(entry)
             if not files and not odd:
-                notes.append(word_problem(Problem("folder_empty", detail=entry.name), period,
-                                          display_path(entry, raw_dir) + "/"))
+                note("folder_empty", period, shown(entry), entry.name)
             for code, rel, detail in odd:
-                notes.append(word_problem(Problem(code, detail=detail), period, _shown(rel)))
+                note(code, period, _shown(rel), detail)
             for rel in files:
                 path = raw_dir / rel
                 if path.name.lower() in SYSTEM_FILES:
-                    note("file_system", period, path)
+                    note("file_system", period, _shown(rel))
                 elif path.name.startswith("~$"):
-                    note("file_temporary", period, path)
+                    note("file_temporary", period, _shown(rel))
                 elif is_archive(path.name):
                     members, odd = list_members(path, limits)
                     for code, member, detail in odd:
-                        where = f"{rel}/{member}" if member else rel
-                        notes.append(word_problem(Problem(code, detail=detail), period,
-                                                  _shown(where)))
+                        note(code, period, _shown(f"{rel}/{member}" if member else rel), detail)
                     inputs += [(period, path / m, _shown(f"{rel}/{m}")) for m in members]
                 else:
                     inputs.append((period, path, _shown(rel)))
         elif entry.is_dir():
-            notes.append(word_problem(Problem("folder_not_period", detail=entry.name), "",
-                                      display_path(entry, raw_dir) + "/"))
+            note("folder_not_period", "", shown(entry), entry.name)
         elif entry.name.startswith("~$"):
-            note("file_temporary", "", entry)
+            note("file_temporary", "", shown(entry))
         elif entry.name.lower() in SYSTEM_FILES:
-            note("file_system", "", entry)
+            note("file_system", "", shown(entry))
         elif entry.name != REGISTRY_FILE_NAME:
-            note("file_outside_period", "", entry)
+            note("file_outside_period", "", shown(entry))
     return inputs, notes
 
 
 def _files_under(folder: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
     """Every regular file under a period folder, as paths relative to the raw folder in byte
     order, and (code, path, detail) for every entry that is not one: a pipe, a device, a
-    socket or a link to one, a broken link, a linked folder (never followed: it may loop),
-    a folder that cannot be listed. Dot-files and dot-folders are left out.
+    socket or a link to one, a linked folder (never followed: it may loop), a folder that
+    cannot be listed, LibreOffice's lock files. Dot-files and dot-folders are left out; a
+    broken link is listed as a file (it is then quarantined as unreadable).
 
     Only regular files are ever opened: opening a FIFO named BC.xlsx would wait forever.
     scandir knows each entry's kind without a system call per file (pathlib would cost a
