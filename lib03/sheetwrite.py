@@ -107,11 +107,11 @@ def workbook_bytes(wb: openpyxl.Workbook, *, macro: bool = False) -> bytes:
     buf = io.BytesIO()
     # ExcelWriter directly: openpyxl's save_workbook() would stamp `modified` with the clock.
     ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip(buf.getvalue(), macro=macro)
+    return fixed_zip(buf.getvalue(), macro=macro)
 
 
-def _fixed_zip(data: bytes, *, macro: bool = False) -> bytes:
-    """Rewrite a zip with fixed entry dates, same order, deflated."""
+def fixed_zip(data: bytes, *, macro: bool = False) -> bytes:
+    """Rewrite a zip (an Office file) with fixed entry dates, same order, deflated."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -119,6 +119,15 @@ def _fixed_zip(data: bytes, *, macro: bool = False) -> bytes:
             if macro and info.filename == "[Content_Types].xml":
                 body = body.replace(_XLSX_MAIN.encode(), _XLSM_MAIN.encode())
             dst.writestr(_zip_info(info.filename), body)
+    return out.getvalue()
+
+
+def archive_bytes(members: dict[str, bytes]) -> bytes:
+    """A .zip of `members` (name -> bytes), as webmail's "download all" gives, fixed dates."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, body in members.items():
+            dst.writestr(_zip_info(name), body)
     return out.getvalue()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,7 +41,8 @@ from lib03.forms.demo_district import (
     registry_sheet,
 )  # fmt: skip
 from lib03.forms.demo_sheets import Look, Rendered, indicator_table, render
-from lib03.sheetwrite import Sheet, book_bytes, write_book, write_bytes
+from lib03.forms.demo_word import docx_report
+from lib03.sheetwrite import Sheet, archive_bytes, book_bytes, write_book, write_bytes
 from lib03.text import strip_diacritics
 
 # fmt: off
@@ -52,6 +54,7 @@ PLANTED = {
     "khac_phuc_gt": {"khac_phuc_gt_kien_nghi"}, "duplicate": {"duplicate_submission"},
     "unparseable": {"value_unparseable"}, "percent": {"value_percent"},
     "extra_label": {"label_unmatched"}, "dang_ky_gt_total": {"dv_dang_ky_gt_total"},
+    "wide_total": {"total_column_skipped"}, "stale_sheet": {"sheet_other_period"},
 }
 TRUTH_COLUMNS = {
     "units": ["unit_code", "unit_name", "unit_type", "parent_code", "sector", "members_ref",
@@ -113,6 +116,8 @@ class DemoFile:
     rendered: Rendered | None = None
     content: Content | None = None
     role: str | None = None
+    write_as: str | None = None  # the file on disk when `path` is a member of a .zip
+    notes: list[tuple[str, str]] = field(default_factory=list)  # other sources' (path, code)
 
 
 @dataclass
@@ -173,6 +178,33 @@ def _unit_files(files, earlier, deal, rng, unit: Unit, period: str, stem: str) -
     elif role == "truncated_copy":  # a broken upload beside the good one
         name = f"{tag}BC CT03 {short_name(unit)} (loi){made.look.fmt}"
         _extra(files, period, name, made.data[: len(made.data) * 2 // 5], "file_corrupt")
+    elif role == "stale_sheet":
+        _keep_stale_sheet(made, earlier[unit.code])
+    elif role in ("word", "word_header"):
+        data, made.rendered = docx_report(made.rendered, header_table=role == "word_header")
+        made.path, made.data = f"{period}/{stem}.docx", data
+    elif role == "zipped":  # webmail's "download all attachments"
+        member, made.write_as = made.path.rsplit("/", 1)[1], f"{period}/{stem} - dinh kem.zip"
+        made.data = archive_bytes({member: made.data, "ghi chu.txt": _NOTE.encode()})
+        made.path = f"{made.write_as}/{member}"
+        made.notes = [(f"{made.write_as}/ghi chu.txt", "archive_member_skipped")]
+
+
+_NOTE = "Kính gửi Ban Tuyên giáo Huyện ủy báo cáo Chỉ thị 03 của chi bộ.\r\n"
+
+
+def _keep_stale_sheet(made: DemoFile, earlier: DemoFile) -> None:
+    """Last period's summary left first in the workbook, this period's on a copy after it
+    (Excel names a copied sheet "Tổng hợp (2)"); the cleaner reads the copy by its title."""
+    stale = deepcopy(next(s for s in earlier.sheets if s.name == earlier.look.names[0]))
+    rd, summary = made.rendered, made.look.names[0]
+    if stale.name.casefold() == summary.casefold():
+        renamed = f"{summary} (2)"
+        next(s for s in rd.sheets if s.name == summary).name = renamed
+        rd.indicators = [(*r[:2], renamed if r[2] == summary else r[2], r[3])
+                         for r in rd.indicators]  # fmt: skip
+    rd.sheets = [stale, *rd.sheets]
+    made.sheets, made.data = rd.sheets, book_bytes(rd.sheets, made.look.fmt)
 
 
 def _strays(files, deal, rng, period: str, k: int, tag: str) -> None:
@@ -221,6 +253,11 @@ def _look(deal: _Dealer, unit: Unit, period: str, role: str | None) -> Look:
         look = replace(look, numbers="text" if period == "2014-H1" else "units")
     if role == "no_activity":
         look = replace(look, zero="khong")
+    elif role in ("wide", "wide_total"):
+        look = replace(look, monthly=role)
+    elif role in ("word", "word_header"):  # a plain table from the top-left, dated in the title
+        look = replace(look, order=(0, 1, 2), offset=(0, 0), gap=False, date_in="title",
+                       extra_sheet=False)  # fmt: skip
     return look
 
 
@@ -249,7 +286,7 @@ def write_demo(out_dir: Path, settings: Settings, *, seed: int = 3, scale: int =
     demo = build_demo(seed, scale)
     write_book([demo.registry], out_dir / "danh_muc_don_vi.xlsx")
     for f in demo.files:
-        write_bytes(out_dir / f.path, f.data)
+        write_bytes(out_dir / (f.write_as or f.path), f.data)
     for name, rows in demo.truth(settings).items():
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -281,6 +318,7 @@ def _truth(demo: Demo, settings: Settings) -> dict[str, list[list[object]]]:
         on_time = f.report_date <= deadline if dated else None
         subs.append([f.period, f.path, f.unit_code, f.report_date, on_time, f.status])
         probs += [[f.period, f.path, code] for code in sorted(f.codes)]
+        probs += [[f.period, path, code] for path, code in f.notes]
         if f.status != "ok":
             continue
         rd, key = f.rendered, (f.period, f.unit_code)

@@ -92,6 +92,9 @@ ROLES_H1 = {
     "CB09": "late", "CB10": "total_row", "CB11": "resent_old", "CB13": "unparseable",
     "CB16": "percent", "CB18": "extra_label", "CB20": "truncated_copy", "CB21": "missing",
     "CB22": "dang_ky_gt_total",
+    # forms a unit may send instead of the usual workbook, all read without a warning
+    "DB05": "wide_total", "CB07": "wide", "CB06": "stale_sheet", "CB01": "word_header",
+    "DB14": "word", "CB12": "zipped",
 }
 # fmt: on
 ROLES_H2 = {"CB25": "zero_dc"}

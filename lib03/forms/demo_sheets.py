@@ -102,6 +102,7 @@ class Look:
     name_vary: bool = False
     zero: str = "0"  # how a zero count is typed in the summary: 0, "-" or "không"
     zero_m: object = 0  # … and in the monthly and inspection tables: 0 or "-"
+    monthly: str = "long"  # long | wide (months across) | wide_total (and a total column)
 
 
 @dataclass
@@ -308,6 +309,9 @@ def _monthly(c: Content, look: Look, role: str | None, out: Rendered) -> _Builde
     out.headers["monthly"] = (b.sheet.name, r)
     for k, text in enumerate(heads):
         b.put(r, c0 + k, text)
+    if look.monthly != "long":
+        _wide_months(b, c, look, role, heads, r, c0, out)
+        return b
     year = c.period[:4]
     for month, *counts in c.months:
         r += 1
@@ -323,6 +327,27 @@ def _monthly(c: Content, look: Look, role: str | None, out: Rendered) -> _Builde
         for k in range(1, 5):
             b.put(r, c0 + k, sum(m[k] for m in c.months))
     return b
+
+
+def _wide_months(b: _Builder, c: Content, look: Look, role, heads, r: int, c0: int,
+                 out: Rendered) -> None:
+    """The monthly table turned: months across the columns, the four contents down the rows,
+    maybe a total column after the months (the cleaner skips it)."""
+    b.put(r, c0, "Nội dung")
+    for k, text in enumerate(heads[1:5], start=1):
+        b.put(r + k, c0, text)
+    col = c0
+    for month, *counts in c.months:
+        col += 1
+        b.put(r, col, f"Tháng {month}")
+        for k, v in enumerate(counts, start=1):
+            b.put(r + k, col, mark(v, look) if c.unit.kind == CBCS else (v or look.zero_m))
+        span = f"{address(r, col)}:{address(r + 4, col)}"
+        out.monthly.append((month, *counts, b.sheet.name, span))
+    if look.monthly == "wide_total":
+        b.put(r, col + 1, "Cộng 6 tháng")
+        for k in range(1, 5):
+            b.put(r + k, col + 1, sum(m[k] for m in c.months))
 
 
 def _inspection(c: Content, look: Look, out: Rendered) -> _Builder:
