@@ -117,3 +117,21 @@ def test_notebook_setup_reads_the_parameters_cell(sample_processed):
     assert facts.settings.coverage_min == 60 and facts.deadline == "2013-12-01"
     assert facts.settings.outlier_z == load_settings().outlier_z  # None keeps the default
     assert setup({"processed_dir": str(processed)}).facts.period == "2014-H1"  # the latest
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_no_group_figure_is_above_100_percent(sample, period):
+    """A unit claiming more than its total is left out of its group and the district, for
+    that rate only, and listed; every group figure stays within 0–100 %."""
+    facts = PeriodFacts.build(sample, period, load_settings())
+    groups, over = facts.group_rates, facts.over_total
+    assert groups["value"].dropna().between(0, 1).all()
+    if period == "2014-H1":  # the sample plants a follow-up and a content count above total
+        assert {"khac_phuc", "nd_hcm"} <= set(over["rate"])
+    counted = groups[groups["group"] == metrics.DISTRICT].set_index("rate")["over"]
+    assert counted.to_dict() == {r: int((over["rate"] == r).sum()) for r in counted.index}
+    units = facts.unit_rates
+    for rate, part in units.groupby("rate"):
+        kept = part[(part["numerator"] <= part["denominator"])]
+        row = groups[(groups["group"] == metrics.DISTRICT) & (groups["rate"] == rate)].iloc[0]
+        assert row["numerator"] == kept["numerator"].sum() or pd.isna(row["numerator"])

@@ -131,6 +131,11 @@ class PeriodFacts:
         return district.set_index("rate")["value"]
 
     @cached_property
+    def over_total(self) -> pd.DataFrame:
+        """Unit rates above 100 %: kept as reported, left out of every group figure."""
+        return metrics.rates_over_total(self.unit_rates)
+
+    @cached_property
     def group_changes(self) -> pd.DataFrame:
         """`group_rates` with the previous period's value and the change (NaN without one)."""
         before = self.before.group_rates if self.before is not None else None

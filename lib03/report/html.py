@@ -92,7 +92,9 @@ def method_section(settings: Settings) -> str:
         '<section class="phan" id="cach-tinh"><h1>Cách tính các con số</h1>'
         f"<ul>{items}</ul>"
         "<p>Tỷ lệ của một khối hay toàn huyện là <b>tổng tử số ÷ tổng mẫu số</b> của các đơn vị "
-        "có đủ cả hai số (không lấy trung bình các tỷ lệ). Mẫu số bằng 0 hoặc thiếu thì tỷ lệ "
+        "có đủ cả hai số (không lấy trung bình các tỷ lệ). Đơn vị ghi tử số lớn hơn mẫu số (tỷ lệ "
+        "trên 100 %, số liệu mâu thuẫn) giữ nguyên tỷ lệ của mình nhưng không được cộng vào tỷ "
+        "lệ chung, và được liệt kê để hỏi lại. Mẫu số bằng 0 hoặc thiếu thì tỷ lệ "
         "để trống («–»), không phải 0 %. Ô để trống trong báo cáo của đơn vị là thiếu số liệu, "
         "không phải số 0. Số liệu giữ đúng như đơn vị ghi; số mâu thuẫn (ví dụ số đăng ký lớn "
         "hơn tổng số đảng viên) được giữ và nêu trong phần Chất lượng số liệu.</p>"

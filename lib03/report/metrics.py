@@ -225,28 +225,46 @@ def unit_rates(tables: dict[str, pd.DataFrame], period: str, settings: Settings,
 
 
 def group_rates(unit_rates: pd.DataFrame, by: str | None = "sector") -> pd.DataFrame:
-    """Ratio of sums per group (and for the district, last), over units with both numbers.
+    """Ratio of sums per group (and for the district, last), over units with both numbers and
+    a numerator no larger than the denominator; those left out are counted in `over`
+    (docs/assumptions_caveats.md: a unit reporting more than its total is not added in).
 
-    >>> u = pd.DataFrame({"sector": ["X", "X", "Y"], "rate": ["r"] * 3,
-    ...     "numerator": [9, 1, None], "denominator": [10, 90, None]})
-    >>> cols = ["group", "numerator", "denominator", "value", "units"]
-    >>> group_rates(u)[cols].values.tolist()
-    [['X', 10.0, 100.0, 0.1, 2], ['Y', nan, nan, nan, 0], ['Toàn huyện', 10.0, 100.0, 0.1, 2]]
+    >>> u = pd.DataFrame({"sector": ["X", "X", "Y", "Y"], "rate": ["r"] * 4,
+    ...     "numerator": [9, 1, None, 12], "denominator": [10, 90, None, 10]})
+    >>> cols = ["group", "numerator", "denominator", "value", "units", "over"]
+    >>> group_rates(u)[cols].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['X', 10.0, 100.0, 0.1, 2, 0], ['Y', nan, nan, nan, 0, 1],
+     ['Toàn huyện', 10.0, 100.0, 0.1, 2, 1]]
     """
-    frame = unit_rates.assign(known=unit_rates["denominator"].notna())
+    frame = unit_rates.assign(known=unit_rates["denominator"].notna(),
+                              over=unit_rates["numerator"] > unit_rates["denominator"])
     parts = [] if by is None else list(frame.groupby(by, sort=False))
     parts.append((DISTRICT, frame))
     rows = []
     for group, sub in parts:
         for rate, part in sub.groupby("rate", sort=False):
-            known = part[part["known"]]
+            # A unit claiming more than its total (120 % followed up) would lift the group
+            # above what happened; it is left out of the sums and named in the tables.
+            known = part[part["known"] & ~part["over"]]
             num = known["numerator"].sum() if len(known) else math.nan
             den = known["denominator"].sum() if len(known) else math.nan
-            over = int((known["numerator"] > known["denominator"]).sum())
             rows.append({"group": group, "rate": rate, "numerator": num, "denominator": den,
-                         "value": share(num, den), "units": len(known), "over": over})
+                         "value": share(num, den), "units": len(known),
+                         "over": int(part["over"].sum())})
     return pd.DataFrame(rows, columns=["group", "rate", "numerator", "denominator", "value",
                                        "units", "over"])
+
+
+def rates_over_total(unit_rates: pd.DataFrame) -> pd.DataFrame:
+    """The units whose numerator exceeds the denominator of a rate: kept as reported, left
+    out of the group sums (`group_rates`), and listed so the analyst can ask them.
+
+    >>> u = pd.DataFrame({"unit_code": ["A", "B"], "rate": ["r", "r"],
+    ...     "numerator": [12, 3], "denominator": [10, 10], "value": [1.2, 0.3]})
+    >>> rates_over_total(u)["unit_code"].tolist()
+    ['A']
+    """
+    return unit_rates[unit_rates["numerator"] > unit_rates["denominator"]].reset_index(drop=True)
 
 
 def with_change(current: pd.DataFrame, previous: pd.DataFrame | None, keys: list[str]

@@ -134,12 +134,27 @@ def district_rates_table(changes: pd.DataFrame, group: str = DISTRICT) -> Shown:
         "Mẫu số": rows["denominator"], "Tỷ lệ": rows["value"],
         "Số đơn vị tính": rows["units"], "Kỳ trước": rows["previous"],
         "Thay đổi": rows["change"],
-        # A unit reporting more than its total is kept as read; the reader must see it.
-        "Đơn vị có tử số lớn hơn mẫu số": rows["over"],
+        # A unit reporting more than its total is kept as read but not added in (see
+        # over_total_table); the reader must see how many.
+        OVER_COLUMN: rows["over"],
     })
     return Shown(frame.reset_index(drop=True), {
         "Tử số": "count", "Mẫu số": "count", "Tỷ lệ": "percent", "Số đơn vị tính": "count",
-        "Kỳ trước": "percent", "Thay đổi": "change", "Đơn vị có tử số lớn hơn mẫu số": "count"})
+        "Kỳ trước": "percent", "Thay đổi": "change", OVER_COLUMN: "count"})
+
+
+OVER_COLUMN = "Đơn vị không cộng (tử số lớn hơn mẫu số)"
+
+
+def over_total_table(over: pd.DataFrame) -> Shown:
+    """The unit rates above 100 %, each to be asked about, none added into a group figure."""
+    frame = pd.DataFrame({
+        "Đơn vị": over["unit_name"], "Khối": over["sector"],
+        "Chỉ tiêu": over["rate"].map(rate_labels()), "Tử số": over["numerator"],
+        "Mẫu số": over["denominator"], "Tỷ lệ đơn vị ghi": over["value"],
+    })
+    return Shown(frame.reset_index(drop=True), {
+        "Tử số": "count", "Mẫu số": "count", "Tỷ lệ đơn vị ghi": "percent"})
 
 
 def totals_table(totals: pd.DataFrame) -> Shown:
