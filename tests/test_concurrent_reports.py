@@ -53,8 +53,8 @@ def test_two_reports_at_once_publish_one_complete_report(processed, tmp_path, of
         else:
             assert run.returncode == 0, err
     assert outcomes[0] == 0 and set(outcomes) <= {0, 3}
-    assert sorted(p.name for p in reports.iterdir()) == ["2014-H1"]  # no staging left over
-    assert _complete(reports / "2014-H1")
+    assert sorted(p.name for p in reports.iterdir()) == ["2014-H2"]  # no staging left over
+    assert _complete(reports / "2014-H2")
 
 
 def test_relative_folders_work_for_a_report_from_anywhere(processed, tmp_path):
@@ -63,5 +63,5 @@ def test_relative_folders_work_for_a_report_from_anywhere(processed, tmp_path):
     run = _report(Path(os.path.relpath(processed, elsewhere)), Path("bao_cao"), cwd=elsewhere)
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0, err
-    assert _complete(elsewhere / "bao_cao" / "2014-H1")
+    assert _complete(elsewhere / "bao_cao" / "2014-H2")
     assert not (Path.cwd() / "bao_cao").exists()

@@ -529,7 +529,8 @@ def test_weak_inspection_flags(seeded):
     for r in truth["inspections"]:
         insp[(r["period"], r["unit_code"])].append(r)
     for key, rows in insp.items():
-        if key[0] == "2014-H1" and key[1] in reasons:
+        if key[0] != "2013-H2" and key[1] in {r["unit_code"] for r in truth["weak_inspection"]
+                                               if r["period"] == key[0]}:  # planted weak
             continue
         v = ind[key]
         covered = {

@@ -116,7 +116,7 @@ def test_notebook_setup_reads_the_parameters_cell(sample_processed):
     assert facts.period == "2013-H2" and facts.previous is None and ctx.charts_dir is None
     assert facts.settings.coverage_min == 60 and facts.deadline == "2013-12-01"
     assert facts.settings.outlier_z == load_settings().outlier_z  # None keeps the default
-    assert setup({"processed_dir": str(processed)}).facts.period == "2014-H1"  # the latest
+    assert setup({"processed_dir": str(processed)}).facts.period == "2014-H2"  # the latest
 
 
 @pytest.mark.parametrize("period", PERIODS)

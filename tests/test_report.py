@@ -20,7 +20,8 @@ from lib03.ingest.pipeline import run_clean
 from lib03.report.build import build_report, recover
 from lib03.report.metrics import load_tables
 
-PERIOD = "2014-H1"
+PERIOD = "2014-H1"  # the half-year where the sample plants its problems
+LATEST = "2014-H2"  # the newest: the default, and the third period, so the trend shows
 CHARTS = ["01_tinh_hinh_bao_cao", "02_ty_le_dang_ky_theo_don_vi",
           "03_ty_le_hoc_tap_theo_don_vi", "04_ty_le_bao_cao_theo_don_vi",
           "05_sinh_hoat_nd_hcm", "06_sinh_hoat_nd_tiet_kiem", "07_kiem_tra_giam_sat",
@@ -37,7 +38,13 @@ def processed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def report(processed, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
-    return build_report(processed, reports, load_settings())
+    return build_report(processed, reports, load_settings(), period=PERIOD)
+
+
+@pytest.fixture(scope="module")
+def latest(processed, tmp_path_factory):
+    """The report `lib03 report` writes when no period is named."""
+    return build_report(processed, tmp_path_factory.mktemp("latest"), load_settings())
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +57,18 @@ def _names(codes):
     return [units.loc[c, "unit_name"] for c in codes]
 
 
-def test_latest_period_is_the_default(report):
-    assert report.period == PERIOD and report.folder.name == PERIOD
-    assert [p.name for p in report.pages] == [p.stem + ".html" for p in sorted(
+def test_latest_period_is_the_default(latest):
+    assert latest.period == LATEST and latest.folder.name == LATEST
+    assert [p.name for p in latest.pages] == [p.stem + ".html" for p in sorted(
         NOTEBOOKS_DIR.glob("0*.ipynb"))]
-    assert not list(report.folder.parent.glob(".*"))  # no staging folder left behind
+    assert not list(latest.folder.parent.glob(".*"))  # no staging folder left behind
+
+
+def test_the_trend_shows_from_the_third_period(latest, index_html):
+    page = latest.index.read_text(encoding="utf-8")
+    assert "Diễn biến qua các kỳ" in page and "6T cuối 2013" in page and "6T cuối 2014" in page
+    assert "alt=\"Diễn biến tỷ lệ báo cáo" in page
+    assert "Chưa lập: số liệu mới có 2 kỳ" in index_html  # 2014-H1 sees two periods only
 
 
 def test_no_code_no_script_nothing_fetched(report):
@@ -132,7 +146,7 @@ def test_same_inputs_same_report(report, processed, tmp_path):
              for p in report.folder.rglob("*") if p.is_file()}
     shutil.move(report.folder, tmp_path / "first")
     try:
-        again = build_report(processed, report.folder.parent, load_settings())
+        again = build_report(processed, report.folder.parent, load_settings(), period=PERIOD)
         second = {p.relative_to(again.folder): p.read_bytes()
                   for p in again.folder.rglob("*") if p.is_file()}
     finally:
@@ -171,7 +185,7 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(processed, tmp_path
     (reports / PERIOD).mkdir(parents=True)
     (reports / PERIOD / "index.html").write_text("báo cáo cũ", encoding="utf-8")
     with pytest.raises(ReportError) as info:
-        build_report(processed, reports, load_settings(), notebooks_dir=notebooks)
+        build_report(processed, reports, load_settings(), PERIOD, notebooks_dir=notebooks)
     message = str(info.value)
     assert "02_ty_le_hoan_thanh.ipynb" in message and "ZeroDivisionError" in message
     assert "ket_qua = 1 / 0" in message and "ô thứ 4 " in message  # as counted in the file

@@ -64,7 +64,7 @@ def test_an_installed_wheel_reports_in_a_working_folder_of_its_own(installed, tm
         p.name for p in home.iterdir()}
     done = _run(installed, "report", cwd=home)
     assert done.returncode == 0, done.stderr[-3000:]
-    report = home / "reports" / "2014-H1"
+    report = home / "reports" / "2014-H2"
     assert (report / "index.html").is_file() and (report / "bang_tong_hop.xlsx").is_file()
     assert len(list((report / "charts").glob("*"))) == 18
-    assert "2014-H1" in (report / "index.html").read_text(encoding="utf-8")
+    assert "2014-H2" in (report / "index.html").read_text(encoding="utf-8")

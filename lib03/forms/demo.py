@@ -31,8 +31,7 @@ from lib03.forms.demo_district import (
     FORMATS,
     LEGACY,
     PERIODS,
-    ROLES_H1,
-    ROLES_H2,
+    ROLES,
     Content,
     Unit,
     all_units,
@@ -155,7 +154,7 @@ def build_demo(seed: int = 3, scale: int = 1) -> Demo:
 
 def _unit_files(files, earlier, deal, rng, unit: Unit, period: str, stem: str) -> None:
     """The file(s) one grassroots unit sends in a period, with its planted role."""
-    role = (ROLES_H1 if period == "2014-H1" else ROLES_H2).get(unit.base)
+    role = ROLES[period].get(unit.base)
     if not unit.active or role == "missing":
         return
     content = make_content(unit, period, rng, role)

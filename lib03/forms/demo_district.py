@@ -22,6 +22,7 @@ TYPE_LABEL = {DB: "Đảng bộ cơ sở", CBCS: "Chi bộ cơ sở", CBTT: "Chi
 PERIODS = {
     "2013-H2": (date(2013, 7, 1), date(2013, 12, 20)),
     "2014-H1": (date(2014, 1, 1), date(2014, 6, 20)),
+    "2014-H2": (date(2014, 7, 1), date(2014, 12, 20)),  # a third period: the trend is drawn
 }
 COMMON = ["Công an xã", "Quân sự xã"]
 
@@ -98,6 +99,9 @@ ROLES_H1 = {
 }
 # fmt: on
 ROLES_H2 = {"CB25": "zero_dc"}
+# 2014-H2: one unit silent again, one late, one Đảng bộ whose inspection slipped.
+ROLES_2014_H2 = {"CB21": "missing", "CB14": "late", "DB09": "low_coverage"}
+ROLES = {"2013-H2": ROLES_H2, "2014-H1": ROLES_H1, "2014-H2": ROLES_2014_H2}
 LEGACY = {"DB07": "tcvn3", "CB15": "vni"}
 FORMATS = {
     **dict.fromkeys(["CB02", "CB08", "DB05", "CB17", "CB24"], ".xlsm"),
@@ -215,6 +219,8 @@ def make_content(unit: Unit, period: str, rng: random.Random, role: str | None) 
         day = deadline + timedelta(days=5)
     older = period == "2013-H2"
     total = unit.members - (rng.randint(0, 3) if older else 0)
+    if period > "2014-H1":  # a few admitted since
+        total += rng.randint(0, 2)
     if unit.base == "DB02" and total < 1000:
         total += 1000 - total + rng.randint(30, 60)
     n_cells = len(unit.cells) + (1 if role == "extra_cell" else 0)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from lib03.config import Settings
 from lib03.quality import ATTENTION_CODES
-from lib03.report import checks, inspection, metrics, tallies
+from lib03.report import checks, inspection, metrics, tallies, trend
 from lib03.report.formatting import period_label
 
 
@@ -129,6 +129,12 @@ class PeriodFacts:
         """The district's value of each rate, by rate id."""
         district = self.group_rates[self.group_rates["group"] == metrics.DISTRICT]
         return district.set_index("rate")["value"]
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        """Reporting and every rate, per period up to this one, for each sector and the
+        district (shown from `trend.MIN_PERIODS` periods)."""
+        return trend.period_trend(self.tables, self.settings, self.period, self.status_of)
 
     @cached_property
     def over_total(self) -> pd.DataFrame:

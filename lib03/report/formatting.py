@@ -142,6 +142,7 @@ class Rate:
     scope: str  # "all" or a unit type (dang_bo_co_so)
     numerator_label: str
     denominator_label: str
+    headline: str = ""  # "1": one of the rates the report's summary shows first
 
 
 @cache

@@ -14,6 +14,7 @@ import nbformat
 from lib03.config import OVERRIDABLE, PACKAGE_DIR, SETTINGS_TABLE, Settings
 from lib03.report.facts import PeriodFacts
 from lib03.report.formatting import flags, format_date, format_number, period_label, rates
+from lib03.report.overview import overview_section
 
 _LANG = "vi"
 
@@ -117,9 +118,11 @@ def index_page(facts: PeriodFacts, sections: list[tuple[str, str, str]], version
     newest, usable = facts.newest_report_date, facts.usable_reports
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in settings_used(settings, period))
-    toc = "".join(f'<li><a href="#{html.escape(stem)}">{html.escape(title)}</a> '
-                  f'(<a href="{html.escape(stem)}.html">trang riêng</a>)</li>'
+    # The sections are all inside this page, so the contents link nowhere else: a page
+    # emailed alone has no dead link. The titles carry their own numbers ("1. …").
+    toc = "".join(f'<li><a href="#{html.escape(stem)}">{html.escape(title)}</a></li>'
                   for stem, title, _ in sections)
+    toc += '<li><a href="#cach-tinh">Cách tính các con số</a></li>'
     body = "".join(f'<section class="phan" id="{html.escape(stem)}">\n{content}\n</section>\n'
                    for stem, _, content in sections)
     intro = (f"Số liệu: {format_number(usable)} báo cáo dùng được của kỳ {period}; báo cáo "
@@ -127,20 +130,21 @@ def index_page(facts: PeriodFacts, sections: list[tuple[str, str, str]], version
     attention = "".join(f"<li>{html.escape(line)}</li>" for line in facts.attention)
     content = (
         f"{_header(period, settings, intro)}\n"
+        + overview_section(facts, {stem: title for stem, title, _ in sections})
         + (f'<section class="can-xem"><h2>Cần xem ngay</h2><ul>{attention}</ul></section>\n'
            if attention else "")
         + '<nav class="muc-luc"><h2>Nội dung</h2>'
-        f"<ol>{toc}</ol>"
-        '<p>Tệp đi kèm, nằm cạnh trang này trong thư mục báo cáo (gửi riêng trang này thì người '
-        'nhận không có chúng): bảng số liệu để dán vào văn bản <a href="bang_tong_hop.xlsx">'
-        'bang_tong_hop.xlsx</a>; biểu đồ cho trình chiếu (PNG 200 dpi và SVG) trong thư mục '
-        '<a href="charts/">charts/</a>; sổ tay đã chạy (mở bằng Jupyter) trong thư mục '
-        '<a href="so_tay/">so_tay/</a>.</p>'
+        f'<ul class="muc">{toc}</ul>'
+        '<p class="di-kem"><b>Tệp đi kèm</b> (nằm cạnh trang này trong thư mục báo cáo '
+        f"reports/{html.escape(period)}/; gửi riêng trang này thì người nhận không có chúng, "
+        "nhưng mọi số liệu đã có đủ trong trang): <code>bang_tong_hop.xlsx</code> (bảng số "
+        "liệu để dán vào văn bản), thư mục <code>charts/</code> (biểu đồ PNG 200 dpi và SVG "
+        "cho trình chiếu), thư mục <code>so_tay/</code> (sổ tay đã chạy, mở bằng Jupyter), "
+        "và mỗi phần dưới đây thành một trang riêng (<code>01_….html</code>…).</p>"
         "<h2>Thiết lập đã dùng</h2>"
         f'<table class="thiet-lap"><tbody>{rows}</tbody></table>'
-        '<p>Cách tính từng con số: <a href="#cach-tinh">phần cuối báo cáo</a> (chi tiết hơn '
-        "trong docs/assumptions_caveats.md của chương trình).</p>"
-        f"</nav>\n<main>\n{body}{method_section(settings)}</main>\n"
+        "</nav>\n"
+        f"<main>\n{body}{method_section(settings)}</main>\n"
         f"<footer>Lập bằng lib03 {html.escape(version)}. Chạy lại «lib03 report --period "
         f"{period}» (trên Windows: bấm đúp lib03.cmd) với cùng dữ liệu gốc và cùng thiết lập "
         "cho ra đúng báo cáo này, từng byte.</footer>")

@@ -25,6 +25,7 @@ from lib03.report.formatting import (
     rates,
 )
 from lib03.report.metrics import DISTRICT
+from lib03.report.trend import MEASURE_LABELS, short_period, trend_wide
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def to_html(shown: Shown, *, empty: str = "Không có dòng nào.") -> str:
 
     >>> to_html(Shown(pd.DataFrame({"Tên": ["<b>x</b>"], "Tỷ lệ": [0.5]}), {"Tỷ lệ": "percent"}))
     ... # doctest: +ELLIPSIS
-    '<table class="bang">...<td>&lt;b&gt;x&lt;/b&gt;</td><td class="so">50,0 %</td>...'
+    '<div class="cuon">...<td>&lt;b&gt;x&lt;/b&gt;</td><td class="so">50,0 %</td>...'
     """
     frame = shown.frame
     if frame.empty:
@@ -75,8 +76,9 @@ def to_html(shown: Shown, *, empty: str = "Không có dòng nào.") -> str:
             cls = ' class="so"' if kind != "text" else ""
             cells.append(f"<td{cls}>{html.escape(format_cell(value, kind))}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<table class="bang"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    # The wrapper scrolls a wide table by itself on a phone; the page never scrolls sideways.
+    return (f'<div class="cuon"><table class="bang"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def paragraph(text: str) -> str:
@@ -155,6 +157,29 @@ def over_total_table(over: pd.DataFrame) -> Shown:
     })
     return Shown(frame.reset_index(drop=True), {
         "Tử số": "count", "Mẫu số": "count", "Tỷ lệ đơn vị ghi": "percent"})
+
+
+def trend_table(trend_frame: pd.DataFrame, group: str = DISTRICT) -> Shown:
+    """Every measure of one group down the rows, one column per period (oldest first)."""
+    wide = trend_wide(trend_frame, group)
+    labels = {**MEASURE_LABELS, **rate_labels()}
+    frame = pd.DataFrame({"Chỉ tiêu": [labels.get(m, m) for m in wide.index]})
+    for period in wide.columns:
+        frame[short_period(period)] = wide[period].to_numpy()
+    return Shown(frame, dict.fromkeys(frame.columns[1:], "percent"))
+
+
+def trend_by_sector_table(trend_frame: pd.DataFrame, measure: str) -> Shown:
+    """One measure per sector (and the district, last) down the rows, periods across."""
+    part = trend_frame[trend_frame["measure"] == measure]
+    wide = part.pivot_table(index="group", columns="period", values="value", aggfunc="last",
+                            sort=False, dropna=False)
+    groups = [g for g in dict.fromkeys(part["group"]) if g != DISTRICT] + [DISTRICT]
+    wide = wide.reindex(index=[g for g in groups if g in wide.index], columns=sorted(wide.columns))
+    frame = pd.DataFrame({"Khối": wide.index})
+    for period in wide.columns:
+        frame[short_period(period)] = wide[period].to_numpy()
+    return Shown(frame, dict.fromkeys(frame.columns[1:], "percent"))
 
 
 def totals_table(totals: pd.DataFrame) -> Shown:
