@@ -88,12 +88,23 @@ _ROMAN = {roman: str(n) for n, roman in enumerate(_ROMAN_NUMBERS, 1)}
 
 
 def _roman_places(key: str) -> str:
-    """A Roman number after a place word ("ấp III", "khu phố IV") as the number it is."""
+    """A Roman number after a place word ("ấp III", "khu phố IV") as the number it is; the
+    word "số" between them ("ấp số 2") says nothing.
+
+    >>> _roman_places("ap so 2"), _roman_places("khu pho so iv"), _roman_places("nha so 1")
+    ('ap 2', 'khu pho 4', 'nha so 1')
+    """
     words = key.split()
     places = set(vocab.words("numbered_place"))
+
+    def after_place(i: int) -> bool:
+        return words[i - 1] in places or " ".join(words[max(0, i - 2):i]) in places
+
+    words = [w for i, w in enumerate(words)
+             if not (w == "so" and 0 < i < len(words) - 1 and after_place(i)
+                     and (words[i + 1].isdigit() or words[i + 1] in _ROMAN))]
     for i in range(1, len(words)):
-        if words[i] in _ROMAN and (words[i - 1] in places
-                                   or " ".join(words[max(0, i - 2):i]) in places):
+        if words[i] in _ROMAN and after_place(i):
             words[i] = _ROMAN[words[i]]
     return " ".join(words)
 

@@ -112,6 +112,12 @@ _PLACE_DATE = re.compile(
     r"^(?:[^,]{2,60},\s*)?(?:ngay\b|\d{1,2}\s*[-/.]\s*\d|\d{1,2}[\s,]*thang\s*\d"
     rf"|thang\s*(?:\d|(?:{_MONTH_WORD_ALTERNATIVES})\b))"
 )
+# The same line with no comma after the place ("Tân Lập ngày 18 tháng 6 năm 2014", "Tân Phú -
+# ngày 18/6/2014"): then "ngày" must be written, and the word before it must not make the
+# line a sentence about some other date ("số liệu tính đến ngày 15/6").
+_PLACE_NGAY = re.compile(r"^[^,\d:;]{2,40}?\s(?:-\s*)?ngay\b")
+_NOT_A_PLACE = re.compile(
+    r"\b(?:den|tu|tinh|truoc|sau|vao|toi|cho|trong|luc|hop|so)\s(?:-\s*)?ngay\b")
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 _YEAR_TAIL = r"(?:\s*(?:[-/.]|nam)\s*\d{4}|\s*[-/.]\s*\d{2})?"
 _MONTH_NUMBER = re.compile(rf"(?:(?:thang|th|t)\s*\.?\s*)?(\d{{1,2}}){_YEAR_TAIL}")
@@ -402,8 +408,16 @@ def looks_like_place_date(text: object) -> bool:
     >>> [looks_like_place_date(t) for t in ("Tân Phú, 16 tháng 6 năm 2014", "Mỹ Lộc, 16-06-2014",
     ...     "Tân Phú, tháng 6 năm 2014", "Báo cáo 6 tháng đầu năm 2014", "6 tháng đầu năm 2014")]
     [True, True, True, False, False]
+    >>> [looks_like_place_date(t) for t in ("Tân Lập ngày 18 tháng 6 năm 2014",
+    ...     "Tân Phú - ngày 18/6/2014", "Số liệu tính đến ngày 15/6/2014")]
+    [True, True, False]
     """
-    return not is_blank(text) and _PLACE_DATE.match(fold_cell(text)) is not None
+    if is_blank(text):
+        return False
+    folded = fold_cell(text)
+    if _PLACE_DATE.match(folded) is not None:
+        return True
+    return _PLACE_NGAY.match(folded) is not None and _NOT_A_PLACE.search(folded) is None
 
 
 @cached_for_text

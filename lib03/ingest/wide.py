@@ -12,6 +12,7 @@ a total column is skipped and said at info level, like a total row (docs/du_lieu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from lib03 import vocab
 from lib03.ingest.parse import parse_month
@@ -47,11 +48,18 @@ class WideMonthly:
 
 
 def _header_month(value: object) -> int | None:
-    """The month a header cell names ("Tháng 1", "T.1", "01/2014", "Tháng Giêng"); a bare
-    number is no header (it may be a figure)."""
+    """The month a header cell names ("Tháng 1", "T.1", "01/2014", "Tháng Giêng", or a date
+    cell: Excel and LibreOffice turn a typed "01/2014" into 1 January 2014); a bare number is
+    no header (it may be a figure)."""
+    if isinstance(value, date):
+        return value.month
     if not isinstance(value, str) or not any(ch.isalpha() or ch in "/-." for ch in value):
         return None
     return parse_month(value).value
+
+
+def _may_name_months(value: object) -> bool:
+    return isinstance(value, str | date)
 
 
 def find_wide_monthly(grid: Grid, start: int = 0, end: int | None = None,
@@ -60,8 +68,8 @@ def find_wide_monthly(grid: Grid, start: int = 0, end: int | None = None,
     stop = len(grid.rows) if end is None else end
     for r in range(start, stop):
         row = grid.rows[r]
-        if sum(isinstance(v, str) for v in row) < MIN_MONTHS:
-            continue  # a header names at least three months as text: most rows cannot be one
+        if sum(map(_may_name_months, row)) < MIN_MONTHS:
+            continue  # a header names at least three months (text or dates): most rows cannot
         months = [(c, m) for c, v in enumerate(row) if (m := _header_month(v))]
         if len(months) < MIN_MONTHS or len({m for _, m in months}) != len(months):
             continue
