@@ -147,3 +147,13 @@ def test_a_short_name_that_fits_two_cells_is_ambiguous_not_guessed():
     found = match_cells(["Tiểu học An Bình"], CELLS)[0]
     assert (found.code, found.how) == (None, "ambiguous")
     assert "B1" in found.detail and "B2" in found.detail
+
+
+@pytest.mark.parametrize("typed, registry", [
+    ("Phòng VH-TT", "Phòng Văn hóa - Thông tin"),
+    ("Phòng VH&TT", "Phòng Văn hóa và Thông tin"),
+    ("Phòng LĐ-TB&XH", "Phòng Lao động - Thương binh và Xã hội"),
+    ("C/b ấp số 2", "Chi bộ ấp 2"),
+])
+def test_office_abbreviations_and_numbered_places_fold_to_the_registry_name(typed, registry):
+    assert cell_key(typed) == cell_key(registry)
