@@ -41,6 +41,44 @@ def severity_of(problem: Problem) -> str:
     return problem.severity or codes()[problem.code]["severity"]
 
 
+ADVICE = " Cách xử lý: "  # between what is wrong and what to do, in every message
+
+
+def place_of(source_file: str, sheet: str = "", cell: str = "") -> str:
+    """Where a quality-log line points, as its message begins.
+
+    >>> place_of("2014-H1/a.xlsx", "Tổng hợp", "C7"), place_of("2014-H1/"), place_of("")
+    ('Tệp 2014-H1/a.xlsx, trang «Tổng hợp», ô C7', 'Thư mục 2014-H1/', 'Dữ liệu')
+    """
+    if not source_file:
+        where = "Dữ liệu"
+    elif source_file.endswith("/"):
+        where = f"Thư mục {source_file}"
+    else:
+        where = f"Tệp {source_file}"
+    if sheet:
+        where += f", trang «{sheet}»"
+    if cell:
+        where += f", ô {cell}"
+    return where
+
+
+def split_message(message: str, source_file: str) -> tuple[str, str]:
+    """A log message without the place it begins with (the file, and any sheet and cell:
+    their own columns say them), as (what is wrong, what to do). Sheet and file names cannot
+    hold a colon, so the place ends at the first ": ".
+
+    >>> split_message("Tệp a.xlsx, trang «B», ô C7: Số lạ. Cách xử lý: Sửa ô.", "a.xlsx")
+    ('Số lạ.', 'Sửa ô.')
+    """
+    head = place_of(source_file)
+    text = message
+    if message.startswith(head) and message[len(head):][:2] in (": ", ", "):
+        text = message[len(head):].partition(": ")[2]
+    problem, _, advice = text.partition(ADVICE)
+    return problem, advice
+
+
 def word_problem(problem: Problem, period: str, source_file: str) -> dict[str, str]:
     """A quality-log row whose message names the file, sheet and cell, then says what to do.
 
@@ -50,19 +88,9 @@ def word_problem(problem: Problem, period: str, source_file: str) -> dict[str, s
     """
     entry = codes().get(problem.code)
     text = problem.message or (entry["message"].format(detail=problem.detail) if entry else "")
-    if not source_file:
-        where = "Dữ liệu"
-    elif source_file.endswith("/"):
-        where = f"Thư mục {source_file}"
-    else:
-        where = f"Tệp {source_file}"
-    if problem.sheet:
-        where += f", trang «{problem.sheet}»"
-    if problem.cell:
-        where += f", ô {problem.cell}"
-    message = f"{where}: {text}."
+    message = f"{place_of(source_file, problem.sheet, problem.cell)}: {text}."
     if entry and entry.get("advice"):
-        message += f" Cách xử lý: {entry['advice']}"
+        message += f"{ADVICE}{entry['advice']}"
     raw = "" if problem.raw is None else str(problem.raw)
     return {
         "period": period,

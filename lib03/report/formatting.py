@@ -31,11 +31,19 @@ def format_number(value: object, decimals: int = 0) -> str:
 
     >>> format_number(1234), format_number(1234567.891, 2), format_number(None)
     ('1.234', '1.234.567,89', '–')
+
+    A negative number takes the minus sign (−), the one every table and chart uses:
+
+    >>> format_number(-3), format_number(-0.04, 1)
+    ('−3', '0,0')
     """
     if _missing(value):
         return MISSING
     text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if text.startswith("-"):  # "-0,0" is zero: no sign at all
+        text = "−" + text[1:] if text.strip("-0,.") else text[1:]
+    return text
 
 
 def format_percent(share: object, decimals: int = 1) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib03.quality import split_message
 from lib03.report.formatting import (
     MISSING,
     format_change,
@@ -37,6 +38,7 @@ class Shown:
 
 
 _FORMATTERS = {
+    "shown": str,  # already text as it should read, right-aligned as a figure
     "percent": format_percent, "count": format_number, "date": format_date,
     "change": format_change, "growth": format_growth,
     "decimal": lambda v: format_number(v, 1),
@@ -235,28 +237,46 @@ def sector_rates_table(group_frame: pd.DataFrame) -> Shown:
 
 
 def unit_rates_table(unit_frame: pd.DataFrame, rate_ids: list[str] | None = None, *,
-                     sector: bool = True) -> Shown:
+                     sector: bool = True, compact: bool = False) -> Shown:
     """One row per unit, one column per rate (its short label), plus the change of each.
 
-    On a page, a few rates at a time (`rate_ids`) keep the table as wide as the screen.
+    On a page, a few rates at a time (`rate_ids`) keep the table as wide as the screen;
+    `compact` (for the page, not the workbook) puts each change beside its rate in one cell,
+    leaves out the unit code and sorts the units by sector, then name.
     """
     ids = rate_ids or [r.id for r in rates()]
     short = rate_labels(short=True)
     columns = ["unit_code", "unit_name", *(["sector"] if sector else [])]
     base = unit_frame[unit_frame["rate"].isin(ids)].drop_duplicates("unit_code")[columns]
+    if compact:
+        base = base.sort_values([c for c in ("sector", "unit_name") if c in base],
+                                kind="stable")
     frame = base.rename(columns={"unit_code": "Mã đơn vị", "unit_name": "Đơn vị",
                                  "sector": "Khối"}).reset_index(drop=True)
+    codes = frame["Mã đơn vị"]
     formats = {}
     for rate in ids:
         part = unit_frame[unit_frame["rate"] == rate].set_index("unit_code")
         if part.empty:
             continue
-        frame[short[rate]] = frame["Mã đơn vị"].map(part["value"])
+        changed = "change" in part and part["change"].notna().any()
+        if compact:
+            values = codes.map(part["value"])
+            changes = codes.map(part["change"]) if changed else None
+            frame[short[rate]] = [
+                format_percent(v) + (f" ({format_change(c).removesuffix(' điểm %')})"
+                                     if changes is not None and not pd.isna(c) else "")
+                for v, c in zip(values, changes if changes is not None else values, strict=True)]
+            formats[short[rate]] = "shown"
+            continue
+        frame[short[rate]] = codes.map(part["value"])
         formats[short[rate]] = "percent"
-        if "change" in part and part["change"].notna().any():
+        if changed:
             col = f"{short[rate]} — thay đổi"
-            frame[col] = frame["Mã đơn vị"].map(part["change"])
+            frame[col] = codes.map(part["change"])
             formats[col] = "change"
+    if compact:
+        frame = frame.drop(columns="Mã đơn vị")
     return Shown(frame, formats)
 
 
@@ -291,16 +311,24 @@ def flagged_items(summary: pd.DataFrame) -> list[str]:
 # --- data quality ----------------------------------------------------------------------------
 
 def quarantined_table(frame: pd.DataFrame) -> Shown:
+    """Each file set aside, why, and what to do; the file named once, in its column."""
+    parts = [split_message(m, f) for m, f in zip(frame["message"], frame["source_file"],
+                                                 strict=True)]
     return Shown(pd.DataFrame({
         "Tệp": frame["source_file"], "Đơn vị (nếu nhận ra)": frame["unit_name"],
-        "Lý do và cách xử lý": frame["message"],
+        "Lý do": [p for p, _ in parts], "Cách xử lý": [a for _, a in parts],
     }).reset_index(drop=True))
 
 
 def warnings_table(frame: pd.DataFrame) -> Shown:
+    """Each warning once: its file, sheet and cell in their columns, so the text says only
+    what is wrong and what to do."""
+    parts = [split_message(m, f) for m, f in zip(frame["message"], frame["source_file"],
+                                                 strict=True)]
     return Shown(pd.DataFrame({
         "Tệp": frame["source_file"], "Trang": frame["sheet"], "Ô": frame["cell"],
-        "Nội dung cần kiểm tra": frame["message"], "Giá trị ghi trong tệp": frame["raw_value"],
+        "Cần kiểm tra": [p for p, _ in parts], "Giá trị ghi trong tệp": frame["raw_value"],
+        "Cách xử lý": [a for _, a in parts],
     }).reset_index(drop=True))
 
 
@@ -324,7 +352,7 @@ def changes_table(frame: pd.DataFrame, names: dict[str, str]) -> Shown:
 def outliers_table(frame: pd.DataFrame) -> Shown:
     return Shown(pd.DataFrame({
         "Đơn vị": frame["unit_name"], "Chỉ tiêu": frame["rate_label"], "Tỷ lệ": frame["value"],
-        "Trung vị các đơn vị cùng loại": frame["median"],
-        "Điểm z hiệu chỉnh": frame["z"],
-    }).reset_index(drop=True), {"Tỷ lệ": "percent", "Trung vị các đơn vị cùng loại": "percent",
-                                "Điểm z hiệu chỉnh": "decimal"})
+        "Mức giữa của các đơn vị cùng loại": frame["median"],
+        "Độ khác thường": frame["z"],
+    }).reset_index(drop=True), {"Tỷ lệ": "percent", "Mức giữa của các đơn vị cùng loại": "percent",
+                                "Độ khác thường": "decimal"})
