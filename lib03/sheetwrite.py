@@ -27,10 +27,10 @@ from lib03.contract import FORMULA_START, write_atomic
 
 NUMBER_FORMATS = {
     "percent": "0.0%", "count": "#,##0", "date": "dd/mm/yyyy", "text": "General",
-    "change": "+0.0%;-0.0%;0.0%",
+    "change": '+0.0%;"−"0.0%;0.0%',  # the minus sign (−) the report's pages use
     # A difference of two shares, in percentage points: the cell holds points (3.2, not 0.032),
     # because a "%" format would read as a relative change.
-    "points": '+0.0" điểm %";-0.0" điểm %";0.0" điểm %"',
+    "points": '+0.0" điểm %";"−"0.0" điểm %";0.0" điểm %"',
     "decimal": "0.0",
 }
 FIXED_PROPERTIES_TIME = datetime(2014, 1, 1)

@@ -130,7 +130,12 @@ def test_summary_workbook_follows_the_published_table_conventions(report):
         assert not ws.merged_cells.ranges, ws.title
     for ws in wb.worksheets[1:]:
         assert len(ws.tables) == 1, ws.title
-        assert next(iter(ws.tables.values())).ref.startswith("A1:"), ws.title
+        assert ws["A1"].value and ws["A1"].font.b, ws.title  # the title first, then the table
+        top = int(re.match(r"A(\d+):", next(iter(ws.tables.values())).ref).group(1))
+        assert all(ws.cell(r, 1).value for r in range(1, top)), ws.title  # no blank spacer row
+    figures = [c.value for ws in wb.worksheets[1:] for row in ws.iter_rows() for c in row]
+    assert "[x]" in figures and "nan" not in figures  # a missing figure shows its symbol
+    assert "Tỷ lệ báo cáo (%)" in figures  # units in the headers
 
 
 def test_executed_notebooks_are_kept_without_run_times(report):

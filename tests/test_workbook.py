@@ -1,6 +1,7 @@
 """The summary workbook: cover first (with each table's title and notes), one table per sheet
-at A1, formats, formula-safe text, byte-identical output, atomic write, and readable by a
-second reader (calamine)."""
+under its title (A1) and notes, units in the headers, [x] for a missing figure, formats,
+formula-safe text, byte-identical output, atomic write, and readable by a second reader
+(calamine)."""
 
 import datetime as dt
 import re
@@ -19,6 +20,7 @@ from lib03.report.workbook import (
     COVER_NAME,
     EMPTY_ROW_TEXT,
     FILE_NAME,
+    MISSING_SYMBOL,
     SheetTable,
     build_summary_workbook,
     write_summary_workbook,
@@ -107,23 +109,32 @@ def test_cover_contents_is_a_table_linking_to_each_sheet(wb):
     assert links == [f"'{t.name}'!A1" for t in TABLES]
 
 
-def test_table_sheets_hold_one_table_at_a1_and_nothing_else(wb):
+UNITS = {"Tỷ lệ hoàn thành": "Tỷ lệ hoàn thành (%)",
+         "Thay đổi so với kỳ trước": "Thay đổi so với kỳ trước (%)"}
+
+
+def test_table_sheets_hold_their_title_notes_and_one_table_and_nothing_else(wb):
     names = set()
     for spec in TABLES:
         ws = wb[spec.name]
         table = _table(ws)
         rows = max(len(spec.frame), 1)
+        notes = [*spec.notes, *([BLANK_NOTE] if spec is RATES else [])]
+        top = 2 + len(notes)  # the title in A1, each note on its own row, then the table
+        assert ws["A1"].value == spec.title and ws["A1"].font.b
+        assert [ws.cell(2 + i, 1).value for i in range(len(notes))] == notes
         last_col = openpyxl.utils.get_column_letter(spec.frame.shape[1])
-        assert table.ref == f"A1:{last_col}{1 + rows}"
-        assert ws.max_row == 1 + rows  # nothing below the table
-        assert [c.value for c in ws[1]] == list(spec.frame.columns)
-        assert [c.name for c in table.tableColumns] == list(spec.frame.columns)
+        assert table.ref == f"A{top}:{last_col}{top + rows}"
+        assert ws.max_row == top + rows  # nothing below the table
+        headers = [UNITS.get(c, c) for c in spec.frame.columns]
+        assert [c.value for c in ws[top]][:len(headers)] == headers
+        assert [c.name for c in table.tableColumns] == headers
         assert table.autoFilter is None  # the checklist asks for no filter buttons
         assert table.tableStyleInfo.showRowStripes
         assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table.displayName)
         names.add(table.displayName)
-        assert ws.freeze_panes == "A2"
-        assert ws.print_title_rows == "$1:$1"  # header repeated on printed pages
+        assert ws.freeze_panes == f"A{top + 1}"
+        assert ws.print_title_rows == f"${top}:${top}"  # header repeated on printed pages
     assert len(names) == len(TABLES)
 
 
@@ -140,16 +151,16 @@ def test_number_formats_follow_the_column_kind(wb):
     ws = wb["Tỷ lệ hoàn thành"]
     first = ws[_header_row(ws) + 1]
     assert [c.number_format for c in first] == [
-        "General", "0.0%", "#,##0", "dd/mm/yyyy", "+0.0%;-0.0%;0.0%"]
+        "General", "0.0%", "#,##0", "dd/mm/yyyy", '+0.0%;"−"0.0%;0.0%']
     assert [c.value for c in first] == [
         "Đảng ủy xã Hòa Bình", 0.5, 1234, dt.datetime(2014, 6, 30), 0.05]
 
 
-def test_missing_values_are_empty_cells(wb):
+def test_a_missing_figure_shows_the_symbol_and_missing_text_is_empty(wb):
     ws = wb["Tỷ lệ hoàn thành"]
     top = _header_row(ws)
-    assert [c.value for c in ws[top + 2]] == ["=1+1", None, 3, None, -0.1]
-    assert ws.cell(top + 3, 3).value is None
+    assert [c.value for c in ws[top + 2]] == ["=1+1", MISSING_SYMBOL, 3, MISSING_SYMBOL, -0.1]
+    assert ws.cell(top + 3, 3).value == MISSING_SYMBOL
     values = [v for row in ws.iter_rows(values_only=True) for v in row]
     assert "nan" not in values and "<NA>" not in values
 
@@ -178,8 +189,8 @@ def test_column_widths_fit_content_and_are_capped():
     ws = build_summary_workbook([spec], **COVER)["Dài"]
     assert ws.column_dimensions["A"].width == 50
     assert ws.column_dimensions["B"].width == 8
-    assert ws["A2"].alignment.wrap_text
-    assert ws.row_dimensions[2].height >= 15 * 3  # 160 characters in a 50-wide column
+    assert ws["A3"].alignment.wrap_text  # under the title and the header
+    assert ws.row_dimensions[3].height >= 15 * 3  # 160 characters in a 50-wide column
 
 
 def test_same_input_gives_the_same_bytes(tmp_path):
@@ -207,9 +218,10 @@ def test_calamine_reads_it_too(path):
     book = CalamineWorkbook.from_path(str(path))
     assert book.sheet_names == [COVER_NAME, "Tỷ lệ hoàn thành", "Nộp muộn", "Kiểm tra"]
     rows = book.get_sheet_by_name("Tỷ lệ hoàn thành").to_python()
-    assert rows[0] == list(RATES.frame.columns)
-    assert rows[1] == ["Đảng ủy xã Hòa Bình", 0.5, 1234, dt.date(2014, 6, 30), 0.05]
-    assert rows[2][:2] == ["=1+1", ""]
+    assert rows[0][0] == RATES.title
+    assert rows[3] == [UNITS.get(c, c) for c in RATES.frame.columns]
+    assert rows[4] == ["Đảng ủy xã Hòa Bình", 0.5, 1234, dt.date(2014, 6, 30), 0.05]
+    assert rows[5][:2] == ["=1+1", MISSING_SYMBOL]
     assert book.get_sheet_by_name(COVER_NAME).to_python()[3][:2] == [
         "Ngày số liệu", dt.date(2014, 7, 15)]
 
@@ -239,7 +251,7 @@ def test_repeated_headers_are_rejected():
 def test_date_text_that_is_not_iso_is_kept_as_typed():
     spec = SheetTable("Ngày", "t", pd.DataFrame({"Ngày": ["30/6", pd.NaT]}), {"Ngày": "date"})
     ws = build_summary_workbook([spec], **COVER)["Ngày"]
-    assert (ws["A2"].value, ws["A3"].value) == ("30/6", None)
+    assert (ws["A4"].value, ws["A5"].value) == ("30/6", MISSING_SYMBOL)
 
 
 def test_blank_cells_already_explained_by_a_note_are_not_explained_twice():

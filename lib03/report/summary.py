@@ -28,7 +28,7 @@ def summary_sheets(facts: PeriodFacts) -> list[SheetTable]:
     """The workbook's tables for one period."""
     before = facts.previous
     ratio = ("Tỷ lệ của khối và toàn huyện = tổng tử số ÷ tổng mẫu số của các đơn vị có đủ hai "
-             "số; ô trống là không tính được.")
+             "số và tử số không lớn hơn mẫu số; [x] là không tính được.")
     compared = (f"Thay đổi so với kỳ {before}, bằng điểm phần trăm." if before
                 else "Chưa có số liệu kỳ trước để so sánh.")
     return [
@@ -70,7 +70,11 @@ def write_summary(facts: PeriodFacts, path: Path) -> Path:
         source=f"Báo cáo của các tổ chức cơ sở đảng, Đảng bộ {facts.settings.district} "
                f"({facts.usable_reports} báo cáo dùng được)",
         data_date=facts.newest_report_date,
-        notes=["Số liệu giữ đúng như đơn vị báo cáo; ô trống là đơn vị không ghi hoặc không "
-               "tính được (không phải số 0).",
-               "Nguồn của từng con số (tệp!trang!ô) nằm trong data/processed/indicators.csv.",
-               "Cách tính: docs/assumptions_caveats.md."])
+        notes=["Số liệu giữ đúng như đơn vị báo cáo; [x] là đơn vị không ghi hoặc không tính "
+               "được (không phải số 0).",
+               "Đơn vị ghi tử số lớn hơn mẫu số không được cộng vào tỷ lệ của khối và toàn huyện "
+               "(xem cột «Đơn vị không cộng»).",
+               "Nguồn của từng con số (tệp!trang!ô): tệp indicators.csv trong thư mục "
+               "data/processed của máy lập báo cáo.",
+               "Cách tính từng con số: phần «Cách tính các con số» ở cuối trang index.html của "
+               "báo cáo."])

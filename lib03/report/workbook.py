@@ -1,11 +1,12 @@
 """The summary workbook (bang_tong_hop.xlsx): a cover sheet, then one sheet per table.
 
-Laid out after the UK Analysis Function spreadsheet checklist (the one gptables implements),
-with one departure: each table sheet holds only its table, a real Excel table starting at
-A1, so it can be copied or linked as it is; the sheet's title and notes are on the cover, in
-the contents table. Nothing is merged, no blank row is used for spacing,
-nothing is written below a table, and tables carry no filter buttons. The same input always
-gives the same bytes.
+Laid out after the UK Analysis Function spreadsheet checklist (the one gptables implements):
+each table sheet carries its title in A1 and its notes below it, then one real Excel table
+(so a screen reader announces the title first, and the table can be copied or linked as it
+is). A figure that is missing shows the symbol [x], explained in the sheet's notes, never a
+blank that could be read as zero; units stand in the headers ("(%)"). Nothing is merged, no
+blank row is used for spacing, nothing is written below a table, and tables carry no filter
+buttons. The same input always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ FILE_NAME = "bang_tong_hop.xlsx"
 COVER_NAME = "Bìa"
 CONTENTS_HEADERS = ["Trang tính", "Nội dung", "Ghi chú"]
 EMPTY_ROW_TEXT = "Không có dòng nào"
-BLANK_NOTE = "Ô trống: không có giá trị (không phải số 0)."
+MISSING_SYMBOL = "[x]"  # the Analysis Function's symbol for a figure that is not available
+BLANK_NOTE = (f"{MISSING_SYMBOL}: không có số liệu (đơn vị không ghi hoặc không tính được), "
+              "không phải số 0; ô chữ để trống: không có nội dung.")
+UNITS = {"percent": "%", "change": "%", "points": "điểm %"}  # shown after a header
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 _MIN_WIDTH, _MAX_WIDTH = 8, 50
 # Named fonts: without a name LibreOffice falls back to a serif face. Headers are bold by hand
@@ -61,8 +65,9 @@ def build_summary_workbook(tables: list[SheetTable], *, title: str, period_label
     per table: its title in A1, its notes below, then the table.
 
     Excel tables need one data row, so an empty frame gets a single row whose first cell reads
-    'Không có dòng nào'. Missing values (None, NaN, pd.NA, empty text) are empty cells; a sheet
-    with any gets BLANK_NOTE above its table unless one of its notes mentions 'ô trống'. 'date'
+    'Không có dòng nào'. A missing figure (None, NaN, pd.NA) shows MISSING_SYMBOL, missing
+    text an empty cell; a sheet with any gets BLANK_NOTE under its title unless one of its
+    notes mentions 'ô trống' or the symbol. 'date'
     columns take dates or ISO text; other text in them is written as typed. Raises ReportError
     for a sheet name Excel refuses, a repeated name or header, or an unknown format.
     """
@@ -154,7 +159,8 @@ def sheet_notes(table: SheetTable) -> list[str]:
     """A table's notes, with the meaning of a blank cell when the table has one."""
     blank = table.frame.isna().to_numpy().any() or (table.frame == "").to_numpy().any()
     # The checklist asks that empty cells be explained, once: the caller's note may already do it.
-    explained = any("ô trống" in note.casefold() for note in table.notes)
+    explained = any("ô trống" in note.casefold() or MISSING_SYMBOL in note
+                    for note in table.notes)
     return [*table.notes, *([BLANK_NOTE] if blank and not explained else [])]
 
 
@@ -162,12 +168,28 @@ def _write_table_sheet(ws, table: SheetTable, number: int) -> None:
     kinds = [table.formats.get(c, "text") for c in table.frame.columns]
     records = table.frame.itertuples(index=False, name=None)
     rows = [[_cell_value(v, k) for v, k in zip(r, kinds, strict=True)] for r in records]
-    placed = _write_table(ws, 1, _headers(table.frame), rows, kinds,
-                          table_name(number, table.name))
-    _fit_widths(ws, placed, kinds)
-    _print_setup(ws, 1)
+    put(ws.cell(1, 1), table.title).font = _TITLE_FONT
+    notes = sheet_notes(table)
+    for row, note in enumerate(notes, 2):
+        put(ws.cell(row, 1), note)
+    top = 2 + len(notes)
+    headers = [_with_unit(h, k) for h, k in zip(_headers(table.frame), kinds, strict=True)]
+    placed = _write_table(ws, top, headers, rows, kinds, table_name(number, table.name))
+    _fit_widths(ws, placed, kinds)  # the title and notes run over the empty cells beside them
+    _print_setup(ws, top)
     # LibreOffice and WPS do not float a table's header while scrolling, so it is frozen.
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{top + 1}"
+
+
+def _with_unit(header: str, kind: str) -> str:
+    """A header with the unit of its figures, unless it says it already.
+
+    >>> [_with_unit("Tỷ lệ", "percent"), _with_unit("Tỷ lệ (%)", "percent"),
+    ...  _with_unit("Số", "count")]
+    ['Tỷ lệ (%)', 'Tỷ lệ (%)', 'Số']
+    """
+    unit = UNITS.get(kind)
+    return header if unit is None or header.endswith(f"({unit})") else f"{header} ({unit})"
 
 
 def _write_table(ws, top: int, headers: list[str], rows: list[list], kinds: list[str],
@@ -239,12 +261,12 @@ def _cell_value(value: object, kind: str) -> object:
     """The value as the cell holds it: numbers for number columns, dates for date columns.
 
     >>> _cell_value(float("nan"), "percent"), _cell_value(12.0, "count"), _cell_value("", "text")
-    (None, 12, None)
+    ('[x]', 12, None)
     >>> _cell_value(0.032, "points")
     3.2
     """
     if is_missing(value):
-        return None
+        return None if kind == "text" else MISSING_SYMBOL
     if kind == "date":
         return _as_date(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
