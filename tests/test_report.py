@@ -1,6 +1,7 @@
 """`lib03 report` on the sample district: the four notebooks run, and what the analyst opens
 says what the meeting needs, with no code, nothing fetched and every chart written."""
 
+import io
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -229,13 +230,18 @@ def test_report_opens_in_a_real_browser_with_the_network_cut(report):
 
 
 @needs_chromium
-def test_report_prints(report, tmp_path):
-    pdf = print_pdf(report.index)
-    assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
-    if shutil.which("pdftotext"):
-        import subprocess
+def test_report_prints_with_the_summary_on_page_one_and_page_numbers(latest):
+    from pypdf import PdfReader
 
-        (tmp_path / "bao_cao.pdf").write_bytes(pdf)
-        text = subprocess.run(["pdftotext", str(tmp_path / "bao_cao.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
-        assert "Kiểm tra, giám sát" in text and "Đảng bộ xã Vĩnh Xuân" in text
+    pdf = print_pdf(latest.index)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    first = " ".join(pages[0].split())
+    assert "Tóm tắt kỳ 6 tháng cuối năm 2014" in first and "Tỷ lệ chính của toàn huyện" in first
+    assert "tổ chức cơ sở đảng đã gửi báo cáo dùng được" in first
+    assert "Nội dung" not in first.split("Tỷ lệ chính")[0]  # the summary, not the contents
+    assert 8 <= len(pages) <= 60, len(pages)
+    for number, text in enumerate(pages, 1):
+        assert f"Trang {number} / {len(pages)}" in " ".join(text.split()), number
+    whole = " ".join(" ".join(pages).split())
+    assert "Kiểm tra, giám sát" in whole and "Diễn biến qua các kỳ" in whole
