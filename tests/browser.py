@@ -505,6 +505,18 @@ class Browser:
                 inline_handlers=value["handlers"],
             )
 
+    def widths_at(self, path: Path, width: int, *, timeout: float = 30) -> tuple[int, int]:
+        """(the page's scroll width, the viewport width) on a screen `width` CSS pixels wide,
+        as a phone shows it: a page wider than its viewport scrolls sideways."""
+        with self._opened(path, timeout, True) as (_page, session, world):
+            self.call("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+                      session, timeout=timeout)
+            self.wait(0.3)
+            found = self.evaluate("[document.documentElement.scrollWidth, window.innerWidth]",
+                                  session, world, timeout)
+            return int(found[0]), int(found[1])
+
     def print_pdf(self, path: Path, *, timeout: float = 60) -> bytes:
         """The page printed to PDF (A4, with backgrounds, @page size honoured)."""
         with self._opened(path, timeout) as (_page, session, _world):
@@ -585,6 +597,11 @@ def shared_browser() -> Browser:
 def open_page(path: Path, *, timeout: float = 30) -> PageReport:
     """Open a local HTML file in the shared headless Chromium; see PageReport."""
     return shared_browser().open_page(path, timeout=timeout)
+
+
+def widths_at(path: Path, width: int) -> tuple[int, int]:
+    """A local HTML file's scroll width and viewport width on a `width`-pixel screen."""
+    return shared_browser().widths_at(path, width)
 
 
 def print_pdf(path: Path) -> bytes:

@@ -11,7 +11,7 @@ import matplotlib.image
 import nbformat
 import openpyxl
 import pytest
-from browser import needs_chromium, open_page, print_pdf
+from browser import needs_chromium, open_page, print_pdf, widths_at
 
 from lib03.cli import main
 from lib03.config import NOTEBOOKS_DIR, RAW_DIR, load_settings
@@ -245,3 +245,11 @@ def test_report_prints_with_the_summary_on_page_one_and_page_numbers(latest):
         assert f"Trang {number} / {len(pages)}" in " ".join(text.split()), number
     whole = " ".join(" ".join(pages).split())
     assert "Kiểm tra, giám sát" in whole and "Diễn biến qua các kỳ" in whole
+
+
+@needs_chromium
+def test_no_page_scrolls_sideways_on_a_phone(latest):
+    for page in [latest.index, *latest.pages]:
+        scroll, viewport = widths_at(page, 390)
+        # A phone zooms out to fit a page wider than its screen: compare with the screen.
+        assert scroll <= 390 and viewport == 390, (page.name, scroll, viewport)
