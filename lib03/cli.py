@@ -148,6 +148,16 @@ def _skip_iri_format_check() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _prefilled_templates(facts, folder: Path) -> None:
+    """Beside each letter, the unit's template pre-filled with what was read from its file."""
+    from lib03.forms.prefill import write_prefilled
+    from lib03.report.letters import unit_letters
+    from lib03.report.letters_files import FOLDER
+
+    codes = [x.unit_code for x in unit_letters(facts)]
+    write_prefilled(facts.tables, facts.period, codes, folder / FOLDER, facts.settings.district)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     _skip_iri_format_check()  # before anything imports nbformat
     from lib03.ingest.pipeline import run_clean
@@ -173,7 +183,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("\nĐang chạy các sổ tay và viết báo cáo…", flush=True)
         result = build_report(processed, args.reports, settings, args.period, deadline,
                               notebooks_dir=args.home.notebooks,
-                              settings_file=_own_settings(args.home))
+                              settings_file=_own_settings(args.home),
+                              companions=[_prefilled_templates])
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, Settings
 from lib03.errors import NotebookFailed, ReportError
 from lib03.report.facts import PeriodFacts
 from lib03.report.html import index_page, notebook_body, notebook_page
+from lib03.report.letters_files import FOLDER as LETTERS_FOLDER
+from lib03.report.letters_files import write_letters
 from lib03.report.notebook import choose_period
 from lib03.report.summary import write_summary
 
@@ -182,8 +185,15 @@ def publish(stage: Path, final: Path) -> None:
 def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
                  period: str | None = None, deadline: str | None = None,
                  notebooks_dir: Path = NOTEBOOKS_DIR,
-                 settings_file: Path | None = None) -> ReportResult:
-    """Run every notebook for a period and write the report folder; returns what was written."""
+                 settings_file: Path | None = None,
+                 companions: Sequence[Callable[[PeriodFacts, Path], object]] = ()
+                 ) -> ReportResult:
+    """Run every notebook for a period and write the report folder; returns what was written.
+
+    Each of `companions` writes more files into the report folder from the period's figures
+    (the pre-filled templates sent with the letters come from the forms wing this way); they
+    are staged and published with the rest, or not at all.
+    """
     from lib03.report.metrics import load_tables
 
     tables = load_tables(processed_dir)
@@ -230,6 +240,9 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         # set of the period's figures here.
         facts = PeriodFacts.build(tables, period, settings)
         write_summary(facts, stage / "bang_tong_hop.xlsx")
+        write_letters(facts, stage / LETTERS_FOLDER, None)
+        for companion in companions:
+            companion(facts, stage)
         _write_text(stage / "index.html", index_page(facts, sections, __version__))
     except BaseException as exc:
         failed = reports_dir / f"{period}.loi"  # kept for the analyst to look at the failure
