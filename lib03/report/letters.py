@@ -107,7 +107,7 @@ def letter_lines(letter: Letter, facts: PeriodFacts, resend_by: str | None) -> l
         for n, p in enumerate(letter.problems, 1):
             raw = f" (đơn vị ghi «{p.raw}»)" if p.raw else ""
             todo = f" Cách sửa: {p.advice}" if p.advice else ""
-            lines.append(f"{n}. {p.place}: {p.text}{raw}{todo}")
+            lines.append(f"{n}. {p.place}: {p.text.rstrip('.')}{raw}.{todo}")
     if letter.status == "missing":
         lines.append("Đề nghị đơn vị lập báo cáo theo biểu mẫu gửi kèm.")
     elif letter.problems:
