@@ -253,3 +253,16 @@ def test_no_page_scrolls_sideways_on_a_phone(latest):
         scroll, viewport = widths_at(page, 390)
         # A phone zooms out to fit a page wider than its screen: compare with the screen.
         assert scroll <= 390 and viewport == 390, (page.name, scroll, viewport)
+
+
+def test_the_page_travels_alone(index_html):
+    """Emailed alone, index.html has every link inside itself and points at no file the
+    recipient does not have; the companion files are named as such."""
+    links = re.findall(r'href="([^"]*)"', index_html)
+    assert links and all(link.startswith("#") for link in links), [
+        x for x in links if not x.startswith("#")]
+    ids = set(re.findall(r'id="([^"]+)"', index_html))
+    assert [x for x in links if x[1:] not in ids] == []  # each lands on its section
+    for developer_path in ("data/processed", "docs/", "lib03/", ".csv"):
+        assert developer_path not in index_html, developer_path
+    assert "Tệp đi kèm" in index_html and "bang_tong_hop.xlsx" in index_html
