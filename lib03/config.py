@@ -104,6 +104,8 @@ class Settings:
     fuzzy_label_threshold: float = 90.0
     fuzzy_margin: float = 5.0
     district: str = "huyện"
+    contact: str = ""  # who answers questions on the figures: the workbook's cover, the letters
+    resend_by: str = ""  # YYYY-MM-DD a unit resends by; blank: the analyst writes it in
     # Report thresholds (docs/du_lieu.md §5); shares are in percent, as analysts say them.
     coverage_min: float = 50.0
     followup_min: float = 70.0
@@ -205,6 +207,8 @@ def _checked(settings: Settings) -> Settings:
         _check_date(f"hạn nộp của kỳ {period}", day)
     for key in ("deadline_h1", "deadline_h2"):
         _check_date(key, f"2000-{getattr(settings, key)}")
+    if settings.resend_by:
+        _check_date("resend_by", settings.resend_by)
     for key in _PERCENTS:
         if not 0 <= getattr(settings, key) <= 100:
             raise SettingsError(f"Thiết lập «{key}» phải nằm trong khoảng 0–100")

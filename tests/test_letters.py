@@ -134,3 +134,23 @@ def test_lib03_report_writes_each_letter_beside_its_prefilled_template(sample_pr
     templates = [n for n in names if n.endswith(f"_{PERIOD}.xlsx")]
     assert LIST_NAME in names and len(letters) == len(templates) >= 6
     assert sorted(n.split()[0] for n in letters) == sorted(n.split("_")[0] for n in templates)
+
+
+def test_the_resend_date_and_the_contact_come_from_the_settings(tables, tmp_path):
+    from dataclasses import replace
+
+    from lib03.config import load_settings as load
+    from lib03.errors import SettingsError
+    from lib03.report.letters import letter_lines
+
+    plain = PeriodFacts.build(tables, PERIOD, load_settings())
+    letter = next(x for x in unit_letters(plain) if x.unit_code == "CB21")
+    assert "trước ngày …/…/……" in letter_lines(letter, plain, None)[-1]  # for the analyst
+    named = replace(load_settings(), resend_by="2014-07-05", contact="Đ/c Lan, 0123 456 789")
+    facts = PeriodFacts.build(tables, PERIOD, named)
+    lines = letter_lines(letter, facts, named.resend_by)
+    assert "trước ngày 05/07/2014." in lines[-2] and "Đ/c Lan, 0123 456 789" in lines[-1]
+    bad = tmp_path / "settings.toml"
+    bad.write_text('[template]\nresend_by = "5/7/2014"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="resend_by"):
+        load(bad)

@@ -240,7 +240,7 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         # set of the period's figures here.
         facts = PeriodFacts.build(tables, period, settings)
         write_summary(facts, stage / "bang_tong_hop.xlsx")
-        write_letters(facts, stage / LETTERS_FOLDER, None)
+        write_letters(facts, stage / LETTERS_FOLDER, settings.resend_by or None)
         for companion in companions:
             companion(facts, stage)
         _write_text(stage / "index.html", index_page(facts, sections, __version__))

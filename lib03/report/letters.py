@@ -116,6 +116,8 @@ def letter_lines(letter: Letter, facts: PeriodFacts, resend_by: str | None) -> l
     # Without a date in the settings the analyst writes it in: a blank, never a guess.
     by = format_date(resend_by) if resend_by else "…/…/……"
     lines.append(f"Đề nghị đơn vị gửi lại báo cáo trước ngày {by}.")
+    if facts.settings.contact:
+        lines.append(f"Cần hỏi thêm, xin liên hệ: {facts.settings.contact}.")
     return lines
 
 

@@ -69,7 +69,7 @@ def write_summary(facts: PeriodFacts, path: Path) -> Path:
         period_label=f"{facts.label} ({facts.period})",
         source=f"Báo cáo của các tổ chức cơ sở đảng, Đảng bộ {facts.settings.district} "
                f"({facts.usable_reports} báo cáo dùng được)",
-        data_date=facts.newest_report_date,
+        data_date=facts.newest_report_date, contact=facts.settings.contact,
         notes=["Số liệu giữ đúng như đơn vị báo cáo; [x] là đơn vị không ghi hoặc không tính "
                "được (không phải số 0).",
                "Đơn vị ghi tử số lớn hơn mẫu số không được cộng vào tỷ lệ của khối và toàn huyện "

@@ -60,7 +60,8 @@ class SheetTable:
 
 
 def build_summary_workbook(tables: list[SheetTable], *, title: str, period_label: str,
-                           source: str, data_date: str, notes: list[str]) -> openpyxl.Workbook:
+                           source: str, data_date: str, notes: list[str],
+                           contact: str = "") -> openpyxl.Workbook:
     """The cover sheet 'Bìa' (title, period, source, data date, notes, contents), then one sheet
     per table: its title in A1, its notes below, then the table.
 
@@ -78,7 +79,7 @@ def build_summary_workbook(tables: list[SheetTable], *, title: str, period_label
     cover = wb.active
     cover.title = COVER_NAME
     _write_cover(cover, tables, title=title, period_label=period_label, source=source,
-                 data_date=data_date, notes=notes)
+                 data_date=data_date, notes=notes, contact=contact)
     for number, table in enumerate(tables, 1):
         _write_table_sheet(wb.create_sheet(table.name), table, number)
     wb.active = 0
@@ -131,9 +132,11 @@ def _headers(frame: pd.DataFrame) -> list[str]:
 
 
 def _write_cover(ws, tables: list[SheetTable], *, title: str, period_label: str, source: str,
-                 data_date: str, notes: list[str]) -> None:
+                 data_date: str, notes: list[str], contact: str = "") -> None:
     pairs = [["Kỳ báo cáo", period_label], ["Nguồn số liệu", source],
              ["Ngày số liệu", _as_date(data_date)]]
+    if contact:
+        pairs.append(["Người liên hệ", contact])
     put(ws.cell(1, 1), title).font = _TITLE_FONT
     for row, (label, value) in enumerate(pairs, 2):
         put(ws.cell(row, 1), label)
