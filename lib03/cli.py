@@ -73,7 +73,7 @@ def _threshold_help(name: str, defaults: Settings) -> str:
     """A threshold's help from domain/settings.csv, with the default this folder uses.
 
     >>> _threshold_help("outlier_z", Settings())
-    'điểm z hiệu chỉnh coi là khác thường (mặc định 3,5)'
+    'độ khác thường (điểm z hiệu chỉnh) từ mức này thì hỏi lại đơn vị (mặc định 3,5)'
     """
     default = f"{getattr(defaults, name):g}".replace(".", ",")
     return f"{SETTINGS_TABLE[name]['help']} (mặc định {default})"
