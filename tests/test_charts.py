@@ -10,6 +10,7 @@ import matplotlib as mpl
 import matplotlib.image as mpimg
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -138,11 +139,15 @@ def test_reporting_status_counts_each_sector_and_the_district():
     fig = charts.plot_reporting_status(status_frame())
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Tình hình gửi báo cáo"
-    assert [t.get_text() for t in ax.get_yticklabels()] == [TOTAL, XA, "Cơ quan, đơn vị sự\nnghiệp"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [TOTAL, XA, CQ]
     shown = texts(fig)
     assert "  đã gửi 3/5" in shown and "  đã gửi 2/2" in shown and "  đã gửi 1/3" in shown
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        s["label"] for s in statuses().values()]
+    # Only the statuses some unit has (nobody sent a report without a date), in table order.
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        s["label"] for code, s in statuses().items() if code != "no_date"]
+    colors = [tuple(h.get_facecolor()) for h in legend.legend_handles]
+    assert len(set(colors)) == len(colors)  # four statuses, four colours
     assert ax.xaxis.get_major_formatter()(1000) == "1.000"
     assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*", t) for t in tick_labels(ax.xaxis))
 
@@ -211,8 +216,10 @@ def test_heatmap_tells_a_blank_from_a_month_without_meeting():
     fig = charts.plot_monthly_heatmap(monthly_frame(), "content_hcm")
     ax, bar = fig.axes
     assert tick_labels(ax.xaxis) == [f"Th {m}" for m in range(1, 7)]
-    *cells, note = [t.get_text() for t in ax.texts]
-    assert note.startswith("Ô xám «–»") and "0 lượt" in note
+    cells = [t.get_text() for t in ax.texts]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0].startswith("«–»") and legend[1].startswith("«0 lượt»")
+    assert len(legend) == 2  # no cell above 100 %: nothing to explain about it
     assert len(cells) == 12 and cells.count("50 %") == 10
     assert cells.count("–") == 1 and cells.count("0 lượt") == 1  # blank; met 0 times
     assert tick_labels(bar.yaxis) == ["0 %", "25 %", "50 %", "75 %", "100 %"]
@@ -254,7 +261,7 @@ def test_a_province_names_only_its_weakest_flagged_dang_bo():
 def test_sector_rates_put_the_district_first():
     fig = charts.plot_sector_rates(group_rates_frame(), rate_ids=["nd_hcm", "dang_ky"])
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [TOTAL, XA, CQ]
+    assert [t.replace("\n", " ") for t in tick_labels(ax.xaxis)] == [TOTAL, XA, CQ]
     short = rate_labels(short=True)
     assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()] == [
         short["nd_hcm"], short["dang_ky"]]
@@ -262,10 +269,17 @@ def test_sector_rates_put_the_district_first():
 
 
 def test_changes_label_points_and_say_when_there_is_no_previous_period():
-    shown = texts(charts.plot_changes(changes_frame(), period="2014-H1"))
+    fig = charts.plot_changes(changes_frame(), period="2014-H1")
+    shown = texts(fig)
     assert any(t.startswith("+3,2 điểm %") for t in shown)
     assert any(t.startswith("−5,0 điểm %") for t in shown)
-    assert "6 tháng cuối năm 2013" in shown and "6 tháng đầu năm 2014" in shown
+    assert "6 tháng cuối năm 2013" in shown
+    assert "6 tháng đầu năm 2014: tăng" in shown and "6 tháng đầu năm 2014: giảm" in shown
+    # The legend's dots are the colours of the dots on the chart (up, down).
+    ax = fig.axes[0]
+    dots = [tuple(c.get_facecolor()[0]) for c in ax.collections[1::2]]
+    legend = [to_rgba(h.get_color()) for h in ax.get_legend().legend_handles[1:]]
+    assert set(legend) == set(dots) and len(legend) == 2
     alone = texts(charts.plot_changes(changes_frame(previous=False)))
     assert "Chưa có số liệu kỳ trước để so sánh" in alone
 
@@ -286,3 +300,60 @@ def test_save_chart_writes_stable_png_and_svg(tmp_path):
 def test_save_chart_refuses_a_path_as_name(tmp_path):
     with pytest.raises(ValueError):
         charts.save_chart(Figure(), tmp_path, "../ngoai")
+
+
+# --- a rate above 100 % (inconsistent data) never passes for a full one ----------------------
+
+OVER = "Trên 100 %: số liệu mâu thuẫn"
+
+
+def test_unit_rate_above_100_is_hatched_bold_and_explained():
+    frame = unit_rates_frame()
+    frame.loc[5, "value"] = 1.6
+    fig = charts.plot_unit_rates(frame, "dang_ky", 0.8, target=0.9)
+    ax = fig.axes[0]
+    hatched = [b for b in ax.patches if b.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_y() == pytest.approx(4 - 0.36)  # on top
+    label = next(t for t in ax.texts if t.get_text() == "160,0 %")
+    assert label.get_fontweight() == "bold"
+    assert OVER in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_heatmap_cell_above_100_is_hatched_not_the_colour_of_100():
+    frame = monthly_frame()
+    frame.loc[3, ["content_hcm", "cells_met"]] = [7.0, 6.0]  # 117 %
+    frame.loc[4, ["content_hcm", "cells_met"]] = [2.0, 2.0]  # 100 %
+    fig = charts.plot_monthly_heatmap(frame, "content_hcm")
+    ax = fig.axes[0]
+    assert "117 %" in [t.get_text() for t in ax.texts]
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert [(p.get_x(), p.get_y()) for p in hatched] == [(3, 0)]  # row CB01, month 4
+    assert tuple(hatched[0].get_facecolor()) != tuple(ax.collections[0].get_facecolors()[4])
+    assert OVER in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_inspection_names_and_marks_a_share_above_100():
+    frame = inspection_frame()
+    frame.loc[0, "followup"] = 1.2  # Tân Phú: not flagged, but more findings resolved than made
+    fig = charts.plot_inspection(frame, 50.0, 70.0)
+    ax = fig.axes[0]
+    assert "ĐB xã Tân Phú (trên 100 %)" in [t.get_text() for t in ax.texts]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"{OVER} (1)" in legend and "Không bị đánh dấu (2)" in legend  # as the report counts
+    diamond = next(c for c in ax.collections if c.get_hatch() and len(c.get_offsets()))
+    assert diamond.get_offsets().tolist() == [[1.0, 1.2]]
+
+
+def test_shares_are_shaded_in_one_blue_not_red_to_green():
+    from lib03.report.charts_style import SHARE_CMAP
+
+    for share in (0, 0.25, 0.5, 0.75, 1):
+        red, green, blue, _ = SHARE_CMAP(share)
+        assert blue >= red and blue >= green
+
+
+def test_titles_wrap_between_words_and_never_inside_a_name():
+    fig = charts.plot_monthly_heatmap(monthly_frame(), "content_hcm")
+    lines = fig.axes[0].get_title(loc="left").split("\n")
+    assert len(lines) == 2 and any("Hồ Chí Minh" in line for line in lines)
+    assert " ".join(lines) == f"{rate_labels()['nd_hcm']}, theo tháng"

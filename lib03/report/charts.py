@@ -7,45 +7,46 @@ Every function takes a frame built by `lib03.report.metrics`, draws on `ax` when
 Save with `save_chart(fig, folder, name)`. Figures are plain Figure objects, not pyplot
 figures, so nothing accumulates; `close(fig)` frees one early. In a notebook,
 `%matplotlib inline` (or importing pyplot) makes a returned Figure display itself.
+
+A rate above 100 % (a unit reporting more than its total: inconsistent data the cleaner keeps
+and warns about) never looks like a full one: it is hatched in the 'over' colour and named as
+«trên 100 %: số liệu mâu thuẫn» on every chart.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from lib03.report import charts_layout as layout
+from lib03.report.charts_layout import add_footer
 from lib03.report.charts_style import (
     ACCENT,
     ALERT,
+    COLORS,
     INK,
+    LABELS,
     MAX_FLAGGED_NAMED,
     MAX_UNITS_SHOWN,
     MUTED,
     NO_DATA,
-    WARN,
+    OVER,
+    OVER_HATCH,
     axes_for,
     chart_style,
     close,
     count_axis,
-    empty_message,
     label_size,
-    lowest_note,
-    named_note,
-    names_note,
-    note_below,
     percent_axis,
-    place_labels,
     save_chart,
     share_decimals,
     text_color,
     unique,
-    wrap,
 )
 from lib03.report.formatting import (
     flags,
@@ -60,17 +61,18 @@ from lib03.report.formatting import (
 )
 from lib03.report.metrics import DISTRICT
 
-__all__ = ["chart_style", "close", "plot_changes", "plot_inspection", "plot_monthly_heatmap",
-           "plot_reporting_status", "plot_sector_rates", "plot_unit_rates", "save_chart"]
+__all__ = ["add_footer", "chart_style", "close", "plot_changes", "plot_inspection",
+           "plot_monthly_heatmap", "plot_reporting_status", "plot_sector_rates",
+           "plot_unit_rates", "save_chart"]
 
-_SECTOR_COLORS = ("#90caf9", "#a5d6a7", "#ffcc80", "#ce93d8", "#80cbc4", "#bcaaa4", "#f48fb1")
-_DISTRICT_COLOR = "#0d47a1"
-_UP, _DOWN, _SAME = "#2e7d32", ALERT, MUTED
 _NO_FINDINGS_Y = -0.15  # the row under the follow-up axis for Đảng bộ without findings
+_OVER = 1 + 1e-9  # a share above this is more than 100 % (not a rounding of 100 %)
+_OVER_DOT = {"s": 90, "marker": "D", "facecolor": "white", "hatch": OVER_HATCH}
 
 
 def plot_reporting_status(status: pd.DataFrame, ax: Axes | None = None) -> Figure:
-    """Expected units per reporting status, for the district and each sector (stacked bars)."""
+    """Expected units per reporting status, for the district and each sector (stacked bars);
+    the legend names only the statuses some unit has."""
     labels = statuses()
     odd = sorted(set(status["status"]) - set(labels))
     if odd:  # a unit left out of the bars would make the district total wrong without a word
@@ -78,111 +80,122 @@ def plot_reporting_status(status: pd.DataFrame, ax: Axes | None = None) -> Figur
     sector = status["sector"].fillna("").replace("", "Chưa xếp khối")
     with chart_style():
         fig, ax = axes_for(ax)
+        ax.set_title("Tình hình gửi báo cáo")
+        if status.empty:
+            layout.empty_message(ax, "Chưa có đơn vị nào phải báo cáo trong kỳ")
+            return fig
         groups = [DISTRICT, *unique(sector)]
         counts = pd.crosstab(sector, status["status"])
         counts = counts.reindex(columns=list(labels), fill_value=0)
         counts.loc[DISTRICT] = counts.sum()
         counts = counts.reindex(groups, fill_value=0)
+        shown = [code for code in labels if counts.loc[DISTRICT, code] > 0]
         y, left = np.arange(len(groups)), np.zeros(len(groups))
         widest = max(int(counts.to_numpy().sum(axis=1).max()), 1)
-        for code, info in labels.items():
-            widths = counts[code].to_numpy()
-            bars = ax.barh(y, widths, left=left, height=0.6, color=info["color"],
-                           label=info["label"])
+        handles = []
+        for code in shown:
+            widths, color = counts[code].to_numpy(), COLORS.get(code, MUTED)
+            bars = ax.barh(y, widths, left=left, height=0.6, color=color)
+            handles.append(Patch(color=color, label=labels[code]["label"]))
             # A segment too thin for its number stays unlabelled; the legend and total remain.
             texts = [format_number(w) if w and w / widest > 0.015 else "" for w in widths]
-            ax.bar_label(bars, texts, label_type="center", color=text_color(info["color"]),
+            ax.bar_label(bars, texts, label_type="center", color=text_color(color),
                          fontsize=10, fontweight="bold")
             left += widths
         sent = sum(counts[c] for c, i in labels.items() if i["reported"] == "1")
         for yi, (n_sent, total) in enumerate(zip(sent, left, strict=True)):
             ax.text(total, yi, f"  đã gửi {format_number(n_sent)}/{format_number(total)}",
                     va="center", fontsize=10, color=INK)
-        ax.set_yticks(y, [wrap(g, 24) for g in groups])
+        ax.set_yticks(y, [layout.wrap_balanced(g, 140, 10) for g in groups])
         ax.get_yticklabels()[0].set_fontweight("bold")
         ax.invert_yaxis()
         ax.set_xlim(0, widest * 1.2)
         count_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Số tổ chức cơ sở đảng phải báo cáo")
-        ax.set_title("Tình hình gửi báo cáo", pad=34)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(labels), fontsize=10)
+        layout.settle(fig)
+        layout.legend_above(ax, handles, layout.room(ax))
     return fig
-
-
-def _reference_line(ax: Axes, x: float, text: str, ha: str, dashed: bool) -> None:
-    ax.axvline(x, color=INK if not dashed else ALERT, lw=1.4, ls="--" if dashed else "-")
-    ax.annotate(text, xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(0, 4),
-                textcoords="offset points", ha=ha, va="bottom", fontsize=10, fontweight="bold",
-                color=INK if not dashed else ALERT)
 
 
 def plot_unit_rates(unit_rates: pd.DataFrame, rate: str, district_value: float,
                     target: float | None = None, ax: Axes | None = None) -> Figure:
     """One bar per unit for one rate, highest on top, with the district line and the target
-    (a share 0–1) as a dashed line; units without a value are named in a note, not drawn."""
+    (a share 0–1) as a dashed line; units without a value are named in a note, not drawn.
+    The values stand in a column right of the plot, where no reference line crosses them."""
     rows = unit_rates[unit_rates["rate"] == rate]
     known = rows[rows["value"].notna()].sort_values(["value", "short_name"],
                                                     ascending=[True, False])
     unknown = rows.loc[rows["value"].isna(), "short_name"].tolist()
-    title = [wrap(rate_labels().get(rate, rate), 80)]
+    extra = ""
     if len(known) > MAX_UNITS_SHOWN:  # a province: the units to look at, not thousands of bars
-        title.append(lowest_note(MAX_UNITS_SHOWN, len(known)))
+        extra = layout.lowest_note(MAX_UNITS_SHOWN, len(known))
         known = known.head(MAX_UNITS_SHOWN)
+    title = rate_labels().get(rate, rate)
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("\n".join(title), pad=24)
         n = len(known)
+        handles, values = [], []
         if not n:
-            empty_message(ax, "Chưa đơn vị nào tính được tỷ lệ này")
+            layout.empty_message(ax, "Chưa đơn vị nào tính được tỷ lệ này")
         else:
-            values = known["value"].to_numpy(dtype=float)
-            size = label_size(n)
-            names = [wrap(s, 34) if n <= 20 else s for s in known["short_name"]]
-            has_target = target is not None and pd.notna(target)
-            # A rate over 100 % is a reporting error the quality log names; its bar stops at
-            # the axis edge so that it does not squash every other unit's bar.
-            cap = 1.15
-            colors = [ALERT if v > 1 else WARN if has_target and v < target else ACCENT
-                      for v in values]
-            bars = ax.barh(np.arange(n), np.minimum(values, cap), height=0.72, color=colors)
-            texts = ax.bar_label(bars, [format_percent(v) for v in values], padding=3,
-                                 fontsize=size)
-            for text in texts:  # stays readable where it crosses the district or target line
-                text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.4,
-                               "alpha": 0.85})
-            ax.set_yticks(np.arange(n), names, fontsize=size)
-            ax.set_ylim(-0.6, n - 0.4)
-            refs = []
-            if pd.notna(district_value):
-                refs.append((district_value, f"Toàn huyện {format_percent(district_value)}", False))
-            if has_target:
-                goal = format_percent(target, share_decimals(target))
-                refs.append((target, f"Chỉ tiêu {goal}", True))
-            top = min(max(1.0, values.max(), *(x for x, _, _ in refs)), cap)
-            ax.set_xlim(0, top * 1.1)
-            ax.set_xticks(np.arange(0, min(top, 1.0) + 1e-9, 0.2))
-            percent_axis(ax.xaxis)
-            ax.grid(axis="y", visible=False)
-            ax.tick_params(axis="y", length=0)
-            # The lower line's label ends at its line, the higher one's starts there: never
-            # on top of each other, however close the district comes to the target.
-            refs.sort(key=lambda ref: ref[0])
-            for k, (x, text, dashed) in enumerate(refs):
-                ha = "center" if len(refs) == 1 else ("right" if k == 0 else "left")
-                _reference_line(ax, x, text, ha, dashed)
-            if has_target or ALERT in colors:
-                kinds = [(ACCENT, "Đạt chỉ tiêu" if has_target else "Tỷ lệ"),
-                         (WARN, "Dưới chỉ tiêu"),
-                         (ALERT, "Trên 100 %: số liệu cần kiểm tra lại")]
-                # Right of the plot: long bars and their labels reach every corner inside it.
-                ax.legend(handles=[Patch(color=c, label=wrap(t, 18)) for c, t in kinds
-                                   if c in colors],
-                          loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=10,
-                          frameon=False, borderaxespad=0)
+            handles, values = _unit_bars(ax, known, district_value, target)
+        layout.settle(fig)
+        layout.set_title(ax, title, layout.room(ax), extra=extra)
+        if handles:
+            layout.legend_above(ax, handles, layout.room(ax))
         if unknown:
-            note_below(ax, names_note("Không tính được (thiếu số liệu)", unknown))
+            layout.note_below(ax, layout.names_note_within(
+                "Không tính được (thiếu số liệu)", unknown, layout.room(ax)))
+        if values:
+            layout.fit_rows(ax, values)
     return fig
+
+
+def _unit_bars(ax: Axes, known: pd.DataFrame, district_value: float,
+               target: float | None) -> tuple[list, list]:
+    """The bars, value column and reference lines of `plot_unit_rates`; the legend handles
+    and the values' texts."""
+    values = known["value"].to_numpy(dtype=float)
+    n, size = len(values), label_size(len(values))
+    has_target = target is not None and pd.notna(target)
+    over = values > _OVER
+    kinds = ["over" if o else "under" if has_target and v < target else "accent"
+             for v, o in zip(values, over, strict=True)]
+    # A bar over 100 % stops at the plot's edge so as not to squash every other unit's bar.
+    edge = 1.1 if over.any() or max(district_value or 0, target or 0) > 1 else 1.02
+    bars = ax.barh(np.arange(n), np.minimum(values, edge), height=0.72,
+                   color=[COLORS[k] for k in kinds])
+    for bar, is_over in zip(bars, over, strict=True):
+        if is_over:
+            bar.set(facecolor="white", edgecolor=OVER, hatch=OVER_HATCH, linewidth=0.8)
+    shown = layout.value_column(ax, [format_percent(v) for v in values], size, bold=over)
+    names = [layout.wrap_balanced(s, 200, size) if n <= 20 else s for s in known["short_name"]]
+    ax.set_yticks(np.arange(n), names, fontsize=size)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlim(0, edge)
+    ax.set_xticks(np.arange(0, 1 + 1e-9, 0.2))
+    percent_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", length=0)
+    words = {"accent": LABELS["on_target"] if has_target else LABELS["rate"],
+             "under": LABELS["under"]}
+    handles = [Patch(color=COLORS[k], label=words[k]) for k in ("accent", "under")
+               if k in kinds and (has_target or k == "accent")]
+    if over.any():
+        handles.append(layout.over_patch(LABELS["over"]))
+    if len(handles) == 1 and not over.any():
+        handles = []  # one colour for every bar says nothing a legend must explain
+    if pd.notna(district_value):
+        ax.axvline(min(district_value, edge), color=INK, lw=1.4)
+        handles.append(Line2D([], [], color=INK, lw=1.4,
+                              label=f"{LABELS['district']} {format_percent(district_value)}"))
+    if has_target:
+        ax.axvline(min(target, edge), color=ALERT, lw=1.4, ls="--")
+        goal = format_percent(target, share_decimals(target))
+        handles.append(Line2D([], [], color=ALERT, lw=1.4, ls="--",
+                              label=f"{LABELS['target']} {goal}"))
+    return handles, shown
 
 
 def _months(months: pd.Series) -> list[int]:
@@ -198,7 +211,8 @@ def _months(months: pd.Series) -> list[int]:
 def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
                          ax: Axes | None = None) -> Figure:
     """Unit × month share of cell meetings with `column` (content_hcm, content_thrift,
-    review); grey '–' where there is no number, grey '0 lượt' where no cell met that month."""
+    review); grey '–' where there is no number, grey '0 lượt' where no cell met that month,
+    hatched where the unit wrote more meetings with the content than meetings."""
     monthly_rates = {r.numerator: r for r in rates() if r.denominator == "cells_met"}
     if column not in monthly_rates:
         raise ValueError(f"Cột {column!r} không phải nội dung sinh hoạt; chọn một trong: "
@@ -209,13 +223,13 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
     codes = unique(monthly["unit_code"])
     names = monthly.drop_duplicates("unit_code").set_index("unit_code")["short_name"]
     months = _months(monthly["month"])
-    title = [wrap(f"{monthly_rates[column].label}, theo tháng", 80)]
+    title, extra = f"{monthly_rates[column].label}, theo tháng", ""
     if len(codes) > MAX_UNITS_SHOWN:
         # A province: the units with the lowest share over the half-year (a month without a
         # figure counts as none), in the order of the data like a district's.
         mean = share.reindex(index=codes, columns=months).fillna(0).mean(axis=1)
         keep = set(mean.sort_values(kind="stable").index[:MAX_UNITS_SHOWN])
-        title.append(lowest_note(MAX_UNITS_SHOWN, len(codes)))
+        extra = layout.lowest_note(MAX_UNITS_SHOWN, len(codes))
         codes = [c for c in codes if c in keep]
     grid = share.reindex(index=codes, columns=months).to_numpy(dtype=float)
     # A month reported with no meeting is itself a finding: it reads "0 lượt", not "no figure".
@@ -223,113 +237,139 @@ def plot_monthly_heatmap(monthly: pd.DataFrame, column: str = "content_hcm",
     no_meeting = (met == 0).to_numpy()
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("\n".join(title))
         if not codes:
-            empty_message(ax, "Chưa có số liệu sinh hoạt chi bộ theo tháng")
+            ax.set_title(title)
+            layout.empty_message(ax, "Chưa có số liệu sinh hoạt chi bộ theo tháng")
             return fig
-        cmap = colormaps["RdYlGn"].with_extremes(bad=NO_DATA)
-        mesh = ax.pcolormesh(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1,
-                             edgecolors="white", linewidth=1.5)
         size = label_size(len(codes), room=320)
-        for (i, j), v in np.ndenumerate(grid):
-            fill = NO_DATA if np.isnan(v) else cmap(min(max(v, 0), 1))
-            label = format_percent(v, 0) if not np.isnan(v) else (
-                "0 lượt" if no_meeting[i, j] else "–")
-            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=size,
-                    color=text_color(fill), fontweight="bold" if no_meeting[i, j] else None)
+        labels = [[format_percent(v, 0) if not np.isnan(v) else "0 lượt" if none else "–"
+                   for v, none in zip(row, nones, strict=True)]
+                  for row, nones in zip(grid, no_meeting, strict=True)]
+        mesh = layout.share_grid(ax, grid, labels, size, bold=no_meeting)
         ax.set_xticks(np.arange(len(months)) + 0.5, [f"Th {m}" for m in months])
         ax.set_yticks(np.arange(len(codes)) + 0.5, [names[c] for c in codes], fontsize=size)
-        ax.invert_yaxis()
-        ax.xaxis.tick_top()
-        ax.tick_params(length=0)
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        bar = fig.colorbar(mesh, ax=ax, fraction=0.025, pad=0.015, ticks=np.linspace(0, 1, 5))
-        percent_axis(bar.ax.yaxis)
-        bar.outline.set_visible(False)
-        note_below(ax, "Ô xám «–»: đơn vị không ghi số liệu tháng đó; ô xám «0 lượt»: đơn vị "
-                       "ghi là không có chi bộ nào sinh hoạt trong tháng", offset=-6)
+        layout.share_colorbar(ax, mesh)
+        blank = np.isnan(grid) & ~no_meeting
+        handles = [Patch(color=NO_DATA, label=LABELS[k]) for k, cells in
+                   (("blank", blank), ("no_meeting", no_meeting)) if cells.any()]
+        if (grid > _OVER).any():
+            handles.append(layout.over_patch(LABELS["over"]))
+        layout.settle(fig)
+        layout.set_title(ax, title, layout.room(ax), extra=extra)
+        if handles:
+            layout.legend_below(ax, handles, layout.room(ax))
     return fig
 
 
 def _inspection_label(row: pd.Series) -> str:
-    """The name, plus the reason when the dot's place does not show it (no activity, overdue)."""
+    """The name, plus the reason when the dot's place does not show it (no activity, overdue,
+    a share above 100 %)."""
     words = flags()
-    hidden = [words[f]["label"] for f in str(row["flags"]).split(";")
+    hidden = [words[f]["label"].lower() for f in str(row["flags"]).split(";")
               if f in words and f not in ("low_coverage", "low_followup")]
-    return row["short_name"] + (f" ({'; '.join(hidden).lower()})" if hidden else "")
+    if row["over"]:
+        hidden.append(LABELS["over_short"])  # the hatched diamond and its legend say the rest
+    return row["short_name"] + (f" ({'; '.join(hidden)})" if hidden else "")
 
 
 def plot_inspection(inspection: pd.DataFrame, coverage_min: float, followup_min: float,
                     ax: Axes | None = None) -> Figure:
     """Coverage of subordinate cells (x) against findings resolved (y) per Đảng bộ cơ sở;
     thresholds are percents (50.0). Flagged Đảng bộ are red and named (past
-    MAX_FLAGGED_NAMED, the lowest of them); those without findings sit on their own row under
-    the axis; those without a coverage are named in a note."""
+    MAX_FLAGGED_NAMED, the lowest of them); a share above 100 % is a hatched diamond, named;
+    those without findings sit on their own row under the axis; those without a coverage are
+    named in a note."""
     frame = inspection.assign(
         y=inspection["followup"].fillna(_NO_FINDINGS_Y),
-        flagged=inspection["flagged"].fillna(False).astype(bool))
+        flagged=inspection["flagged"].fillna(False).astype(bool),
+        over=(inspection["coverage"] > _OVER) | (inspection["followup"] > _OVER))
     placed, lost = frame[frame["coverage"].notna()], frame[frame["coverage"].isna()]
-    named = placed[placed["flagged"]]
-    title = ["Kiểm tra, giám sát chi bộ trực thuộc và khắc phục kiến nghị"]
+    named = placed[placed["flagged"] & ~placed["over"]]
+    extra = ""
     if len(named) > MAX_FLAGGED_NAMED:  # a province: name the weakest, draw every dot
-        title.append(wrap(named_note(MAX_FLAGGED_NAMED, len(named)), 64))  # clears the legend
+        extra = layout.named_note(MAX_FLAGGED_NAMED, len(named))
         worst = named[["coverage", "followup"]].min(axis=1)
         named = named.assign(worst=worst).sort_values(["worst", "short_name"],
                                                       kind="stable").head(MAX_FLAGGED_NAMED)
+    named = pd.concat([named, placed[placed["over"]].head(MAX_FLAGGED_NAMED)])
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("\n".join(title), pad=12)
         if frame.empty:
-            empty_message(ax, "Chưa có Đảng bộ cơ sở nào báo cáo")
+            ax.set_title("Kiểm tra, giám sát chi bộ trực thuộc và khắc phục kiến nghị")
+            layout.empty_message(ax, "Chưa có Đảng bộ cơ sở nào báo cáo")
             return fig
-        for flagged, color, label in ((False, ACCENT, "Không bị đánh dấu"),
-                                      (True, ALERT, "Bị đánh dấu")):
-            part = placed[placed["flagged"] == flagged]
-            ax.scatter(part["coverage"], part["y"], s=70 if flagged else 50, color=color,
-                       alpha=0.95 if flagged else 0.55, edgecolor="white", linewidth=0.8,
-                       zorder=3, label=f"{label} ({format_number(len(part))})")
-        top = max(1.0, placed["coverage"].max(), placed["y"].max()) + 0.08
-        right = max(1.0, placed["coverage"].max()) + 0.05
-        ax.set_xlim(-0.04, right)
-        ax.set_ylim(_NO_FINDINGS_Y - 0.08, top)
-        ax.set_xticks(np.arange(0, right, 0.2))
-        ax.set_yticks([_NO_FINDINGS_Y, *np.arange(0, top - 0.05, 0.2)])
-        percent_axis(ax.xaxis)
-        ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _p: "Không có\nkiến nghị" if abs(v - _NO_FINDINGS_Y) < 1e-9
-            else format_percent(round(v, 9) + 0.0, 0)))
-        ax.axhline(_NO_FINDINGS_Y / 2, color=MUTED, lw=0.8)
-        ax.axhspan(_NO_FINDINGS_Y - 0.08, _NO_FINDINGS_Y / 2, color="#f5f5f5", zorder=0)
-        for value, vertical, text in ((coverage_min, True, "Ngưỡng kiểm tra"),
-                                      (followup_min, False, "Ngưỡng khắc phục")):
-            share = value / 100
-            line = ax.axvline if vertical else ax.axhline
-            line(share, color=MUTED, ls="--", lw=1.2, zorder=1)
-            ax.annotate(f"{text} {format_percent(share, share_decimals(share))}",
-                        xy=(share, 1) if vertical else (1, share),
-                        xycoords=("data", "axes fraction") if vertical
-                        else ("axes fraction", "data"),
-                        xytext=(4, -4) if vertical else (-4, 4), textcoords="offset points",
-                        ha="left" if vertical else "right", va="top" if vertical else "bottom",
-                        fontsize=9, color=MUTED)
-        ax.set_xlabel("Tỷ lệ chi bộ trực thuộc được kiểm tra, giám sát")
-        ax.set_ylabel("Tỷ lệ kiến nghị đã khắc phục")
-        ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncols=2)
+        handles = _inspection_dots(ax, placed)
+        _inspection_axes(ax, placed, coverage_min, followup_min)
+        layout.settle(fig)
+        layout.set_title(ax, "Kiểm tra, giám sát chi bộ trực thuộc và khắc phục kiến nghị",
+                         layout.room(ax), extra=extra)
+        layout.legend_above(ax, handles, layout.room(ax))
         groups = named.groupby([named["coverage"].round(3), named["y"].round(3)], sort=False)
-        labels = [(x, y, "\n".join(_inspection_label(r) for _, r in g.iterrows()))
-                  for (x, y), g in groups]
-        place_labels(ax, fig, labels, list(zip(placed["coverage"], placed["y"], strict=True)))
-        if len(lost):
-            note_below(ax, names_note("Không tính được tỷ lệ kiểm tra, giám sát (thiếu số chi "
-                                        "bộ trực thuộc)", lost["short_name"].tolist()), -40)
+        labels = [(x, y, "\n".join(_inspection_label(r) for _, r in g.iterrows()),
+                   ALERT if g["flagged"].any() else INK) for (x, y), g in groups]
+        notes = [("Không tính được tỷ lệ kiểm tra, giám sát (thiếu số chi bộ trực thuộc)",
+                  lost["short_name"].tolist())] if len(lost) else []
+        layout.name_dots(ax, labels, list(zip(placed["coverage"], placed["y"], strict=True)),
+                         notes)
     return fig
+
+
+def _inspection_dots(ax: Axes, placed: pd.DataFrame) -> list:
+    """The dots of `plot_inspection`; the legend counts every flagged Đảng bộ, as the report
+    does, even one drawn as a share above 100 % (a diamond edged in the flag's colour)."""
+    over, flagged = placed["over"], placed["flagged"]
+    handles = []
+    for rows, label, count, style in (
+            (~flagged & ~over, "Không bị đánh dấu", ~flagged,
+             {"s": 50, "color": ACCENT, "alpha": 0.55, "edgecolor": "white"}),
+            (flagged & ~over, "Bị đánh dấu", flagged,
+             {"s": 70, "color": ALERT, "alpha": 0.95, "edgecolor": "white"}),
+            (over, LABELS["over"], over, _OVER_DOT | {"edgecolor": OVER})):
+        if rows.any() or label != LABELS["over"]:
+            part = placed[rows]
+            handles.append(ax.scatter(part["coverage"], part["y"], linewidth=0.8, zorder=3,
+                                      label=f"{label} ({format_number(count.sum())})",
+                                      **style))
+    both = placed[flagged & over]  # edged again, on top, in the flag's colour
+    ax.scatter(both["coverage"], both["y"], linewidth=1.2, zorder=4, edgecolor=ALERT, **_OVER_DOT)
+    return handles
+
+
+def _inspection_axes(ax: Axes, placed: pd.DataFrame, coverage_min: float,
+                     followup_min: float) -> None:
+    """Limits, ticks, the row of Đảng bộ without findings and the two thresholds."""
+    top = max(1.0, placed["coverage"].max(), placed["y"].max()) + 0.08
+    right = max(1.0, placed["coverage"].max()) + 0.05
+    ax.set_xlim(-0.04, right)
+    ax.set_ylim(_NO_FINDINGS_Y - 0.08, top)
+    ax.set_xticks(np.arange(0, right, 0.2))
+    ax.set_yticks([_NO_FINDINGS_Y, *np.arange(0, top - 0.05, 0.2)])
+    percent_axis(ax.xaxis)
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _p: "Không có\nkiến nghị" if abs(v - _NO_FINDINGS_Y) < 1e-9
+        else format_percent(round(v, 9) + 0.0, 0)))
+    ax.axhline(_NO_FINDINGS_Y / 2, color=MUTED, lw=0.8)
+    ax.axhspan(_NO_FINDINGS_Y - 0.08, _NO_FINDINGS_Y / 2, color="#f5f5f5", zorder=0)
+    for value, vertical, text in ((coverage_min, True, "Ngưỡng kiểm tra"),
+                                  (followup_min, False, "Ngưỡng khắc phục")):
+        share = value / 100
+        line = ax.axvline if vertical else ax.axhline
+        line(share, color=MUTED, ls="--", lw=1.2, zorder=1)
+        ax.annotate(f"{text} {format_percent(share, share_decimals(share))}",
+                    xy=(share, 1) if vertical else (1, share),
+                    xycoords=("data", "axes fraction") if vertical
+                    else ("axes fraction", "data"),
+                    xytext=(4, -4) if vertical else (-4, 4), textcoords="offset points",
+                    ha="left" if vertical else "right", va="top" if vertical else "bottom",
+                    fontsize=9, color=MUTED)
+    ax.set_xlabel("Tỷ lệ chi bộ trực thuộc được kiểm tra, giám sát")
+    ax.set_ylabel("Tỷ lệ kiến nghị đã khắc phục")
 
 
 def plot_sector_rates(group_rates: pd.DataFrame, rate_ids: list[str] | None = None,
                       ax: Axes | None = None) -> Figure:
-    """Each rate (short label) for the district and each sector, side by side."""
+    """Each rate (short label, a row) for the district and each sector (a column), as a table
+    of numbers shaded by value: 55 bars side by side could not be read on a slide."""
     present = set(group_rates["rate"])
     ids = [r for r in (rate_ids or [r.id for r in rates()]) if r in present]
     groups = [DISTRICT, *(g for g in unique(group_rates["group"]) if g != DISTRICT)]
@@ -338,30 +378,35 @@ def plot_sector_rates(group_rates: pd.DataFrame, rate_ids: list[str] | None = No
     short = rate_labels(short=True)
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("Các tỷ lệ theo khối", pad=30)
+        ax.set_title("Các tỷ lệ theo khối")
         if not ids:
-            empty_message(ax, "Chưa có tỷ lệ nào để so sánh")
+            layout.empty_message(ax, "Chưa có tỷ lệ nào để so sánh")
             return fig
-        step = 0.84 / len(groups)
-        size = label_size(len(ids) * len(groups), room=360)
-        for j, group in enumerate(groups):
-            values = table[group].to_numpy(dtype=float)
-            ys = np.arange(len(ids)) + (j - (len(groups) - 1) / 2) * step
-            district = group == DISTRICT
-            color = _DISTRICT_COLOR if district else _SECTOR_COLORS[(j - 1) % len(_SECTOR_COLORS)]
-            bars = ax.barh(ys, np.nan_to_num(values), height=step * 0.9, color=color,
-                           label=group)
-            ax.bar_label(bars, [format_percent(v) for v in values], padding=2, fontsize=size,
-                         fontweight="bold" if district else "normal")
-        ax.set_yticks(np.arange(len(ids)), [wrap(short.get(r, r), 26) for r in ids])
-        ax.invert_yaxis()
-        top = max(1.0, np.nanmax(table.to_numpy(dtype=float), initial=0))
-        ax.set_xlim(0, top * 1.1)
-        ax.set_xticks(np.arange(0, top + 1e-9, 0.2))
-        percent_axis(ax.xaxis)
-        ax.grid(axis="y", visible=False)
-        ax.tick_params(axis="y", length=0)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(groups), 5))
+        grid = table.to_numpy(dtype=float)
+        size = min(12.0, label_size(len(ids), room=300))
+        district = np.zeros(grid.shape, bool)
+        district[:, 0] = True
+        mesh = layout.share_grid(ax, grid, [[format_percent(v) for v in row] for row in grid],
+                                 size, bold=district)
+        text = min(11.0, size)
+        ax.set_yticks(np.arange(len(ids)) + 0.5,
+                      [layout.wrap_balanced(short.get(r, r), 220, text) for r in ids],
+                      fontsize=text)
+        ax.axvline(1, color="white", lw=5)  # the district apart from its sectors
+        layout.share_colorbar(ax, mesh)
+        handles = [Patch(color=NO_DATA, label=LABELS["no_group_value"])] * bool(
+            np.isnan(grid).any())
+        if (grid > _OVER).any():
+            handles.append(layout.over_patch(LABELS["over"]))
+        layout.settle(fig)
+        # Column names as wide as their column, in lines of balanced length.
+        column = ax.bbox.width * 72 / fig.dpi / len(groups) - 8
+        ax.set_xticks(np.arange(len(groups)) + 0.5,
+                      [layout.wrap_balanced(g, column, text) for g in groups], fontsize=text)
+        ax.get_xticklabels()[0].set_fontweight("bold")
+        if handles:
+            layout.settle(fig)
+            layout.legend_below(ax, handles, layout.room(ax))
     return fig
 
 
@@ -376,38 +421,56 @@ def plot_changes(changes: pd.DataFrame, ax: Axes | None = None,
     before = period_label(previous_period(period)) if period else "Kỳ trước"
     with chart_style():
         fig, ax = axes_for(ax)
-        ax.set_title("Các tỷ lệ toàn huyện so với kỳ trước", pad=30)
+        ax.set_title("Các tỷ lệ toàn huyện so với kỳ trước")
         if rows.empty or rows["previous"].isna().all():
-            empty_message(ax, "Chưa có số liệu kỳ trước để so sánh")
+            layout.empty_message(ax, "Chưa có số liệu kỳ trước để so sánh")
             return fig
+        seen = []
         for i, (_rate, r) in enumerate(rows.iterrows()):
             change = r["change"]
-            color = _SAME if pd.isna(change) or abs(change) < 5e-4 else (
-                _UP if change > 0 else _DOWN)
+            way = "same" if pd.isna(change) or abs(change) < 5e-4 else (
+                "up" if change > 0 else "down")
+            color = COLORS[way]
             # A plain bar between the two dots: an arrow head would hide a change under 1 point.
             ax.plot([r["previous"], r["value"]], [i, i], color=color, lw=3, alpha=0.6, zorder=2)
             ax.scatter([r["previous"]], [i], s=70, facecolor="white", edgecolor=MUTED, lw=1.6,
                        zorder=3, clip_on=False)
-            ax.scatter([r["value"]], [i], s=80, color=color, zorder=4, clip_on=False)
-            text = (f"{format_change(change)}   ({format_percent(r['previous'])} → "
-                    f"{format_percent(r['value'])})" if pd.notna(change)
-                    else f"chưa có kỳ trước ({format_percent(r['value'])})")
-            ax.annotate(text, xy=(1, i), xycoords=("axes fraction", "data"), xytext=(10, 0),
-                        textcoords="offset points", va="center", fontsize=10, color=color,
-                        fontweight="bold")
+            if pd.notna(r["value"]):
+                ax.scatter([r["value"]], [i], s=80, color=color, zorder=4, clip_on=False)
+                seen.append(way)
+            ax.annotate(_change_text(r), xy=(1, i), xycoords=("axes fraction", "data"),
+                        xytext=(10, 0), textcoords="offset points", va="center", fontsize=10,
+                        color=color if way != "same" else INK, fontweight="bold")
         short = rate_labels(short=True)
-        ax.set_yticks(np.arange(len(ids)), [wrap(short[r], 30) for r in ids])
+        ax.set_yticks(np.arange(len(ids)), [layout.wrap_balanced(short[r], 170, 10) for r in ids])
         ax.set_ylim(len(ids) - 0.5, -0.5)
         shown = rows[["value", "previous"]].to_numpy(dtype=float)
         low = max(0.0, np.floor((np.nanmin(shown) - 0.05) * 10) / 10)
         high = np.ceil((np.nanmax(shown) + 0.02) * 10) / 10
         high = min(high, 1.0) if np.nanmax(shown) <= 1 else high  # no '110 %' tick for 99 %
-        ax.set_xlim(low, high)
+        # A little room left of the lowest dot, which would otherwise sit on the names.
+        ax.set_xlim(low - 0.02 * (high - low), high)
+        ax.set_xticks(np.arange(low, high + 1e-9, 0.1 if high - low <= 0.8 else 0.2))
         percent_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
-        ax.legend(handles=[
-            Line2D([], [], ls="", marker="o", ms=8, mfc="white", mec=MUTED, mew=1.6, label=before),
-            Line2D([], [], ls="", marker="o", ms=8, color=INK, label=now)],
-            loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)
+        # The legend shows the dots as drawn: hollow grey before, filled in the direction's
+        # colour now (only the directions present).
+        handles = [Line2D([], [], ls="", marker="o", ms=8, mfc="white", mec=MUTED, mew=1.6,
+                          label=before)]
+        handles += [Line2D([], [], ls="", marker="o", ms=8, color=COLORS[way],
+                           label=f"{now}: {LABELS[way]}")
+                    for way in ("up", "down", "same") if way in seen]
+        layout.settle(fig)
+        layout.legend_above(ax, handles, layout.room(ax))
     return fig
+
+
+def _change_text(r: pd.Series) -> str:
+    """What stands right of a rate's row: the change and both values, or what is missing."""
+    if pd.isna(r["value"]):
+        return f"kỳ này chưa tính được (kỳ trước {format_percent(r['previous'])})"
+    if pd.isna(r["previous"]):
+        return f"chưa có kỳ trước ({format_percent(r['value'])})"
+    return (f"{format_change(r['change'])}   ({format_percent(r['previous'])} → "
+            f"{format_percent(r['value'])})")

@@ -1,5 +1,5 @@
-"""The one look of every lib03 chart, the small layout helpers the charts share, and how a
-chart reaches the disk.
+"""The one look of every lib03 chart: its colours and words (one table each), the style, the
+axis formats, and how a chart reaches the disk. Where things go on a chart: `charts_layout`.
 
 Charts are projected on a 16:9 slide in the meeting and printed in the report, so they share a
 print-ready style, and every number on an axis reads like the rest of the report ('50 %',
@@ -17,11 +17,14 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.colors import to_rgb
+from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from lib03.contract import write_atomic
@@ -29,16 +32,52 @@ from lib03.report.formatting import format_number, format_percent
 
 SLIDE_SIZE = (40 / 3, 7.5)  # inches: a 16:9 slide (13.33 × 7.5)
 DPI = 200  # sharp when projected and when printed on A4
-INK, MUTED, GRID = "#263238", "#78909c", "#e0e0e0"
-ACCENT, ALERT, WARN, NO_DATA = "#1565c0", "#c62828", "#ef8f00", "#d9d9d9"
 _CREATOR = "lib03"
-_NOTE_NAMES = 20  # names a "cannot be computed" note lists before "… and N more"
 # A district has about 50 grassroots organisations; a province's thousands cannot be read as
 # one bar or row each on a slide, and cost minutes to draw. Past this, a per-unit chart shows
 # the units that need attention (the lowest) and says so; every unit is in the workbook.
 MAX_UNITS_SHOWN = 50
 # Flagged Đảng bộ named on the inspection chart; a province's hundreds would bury the dots.
 MAX_FLAGGED_NAMED = 15
+# The strip under a slide chart kept free for the footer (district and period, added by the
+# notebook): the chart's own texts stop above it.
+FOOTER_BAND = 16 / 72  # inches
+
+# Okabe & Ito's colours stay distinct for every common kind of colour-blindness (a tenth of
+# the men in a meeting): every colour of a chart is one of these, or a grey.
+_OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
+# What each colour means, for every chart; the words that go with it are in LABELS.
+COLORS = {
+    "ink": "#263238", "muted": "#78909c", "grid": "#e0e0e0", "no_data": "#d9d9d9",
+    "accent": _OKABE_ITO["blue"],  # a value with nothing to say about it
+    "under": _OKABE_ITO["orange"],  # under the target
+    "alert": _OKABE_ITO["vermillion"],  # the target line, a flagged Đảng bộ
+    "over": _OKABE_ITO["purple"],  # above 100 %: inconsistent data, always hatched as well
+    "up": _OKABE_ITO["blue"], "down": _OKABE_ITO["vermillion"], "same": "#78909c",
+    # Reporting status (domain/statuses.csv): sent on time is the norm, not sent the alarm;
+    # no two neighbours in a bar are both warm colours.
+    "on_time": _OKABE_ITO["blue"], "no_date": _OKABE_ITO["sky"], "late": _OKABE_ITO["yellow"],
+    "unusable": _OKABE_ITO["purple"], "missing": _OKABE_ITO["vermillion"],
+}
+LABELS = {
+    "over": "Trên 100 %: số liệu mâu thuẫn",
+    "over_short": "trên 100 %",  # beside a name, next to the hatched mark and its legend
+    "on_target": "Đạt chỉ tiêu", "under": "Dưới chỉ tiêu", "rate": "Tỷ lệ",
+    "district": "Toàn huyện", "target": "Chỉ tiêu",
+    "blank": "«–»: đơn vị không ghi số liệu tháng đó",
+    "no_meeting": "«0 lượt»: đơn vị ghi là không có chi bộ nào sinh hoạt trong tháng",
+    "no_group_value": "«–»: khối không có đơn vị nào tính được tỷ lệ này",
+    "up": "tăng", "down": "giảm", "same": "không đổi",
+}
+OVER_HATCH = "////"
+INK, MUTED, GRID, NO_DATA = COLORS["ink"], COLORS["muted"], COLORS["grid"], COLORS["no_data"]
+ACCENT, ALERT, WARN, OVER = COLORS["accent"], COLORS["alert"], COLORS["under"], COLORS["over"]
+# Shares on a grid (heat maps): one blue, dark where the share is low, so that the cells to
+# talk about stand out and 100 % recedes; a single hue reads the same for every eye.
+# Above 100 % the mesh paints nothing: the hatched cell under it shows (`share_grid`).
+SHARE_CMAP = ListedColormap(colormaps["Blues"](np.linspace(0.95, 0.1, 256)),
+                            name="lib03_share").with_extremes(bad=NO_DATA, over=(1, 1, 1, 0))
 
 _STYLE = {
     "figure.figsize": SLIDE_SIZE, "figure.facecolor": "white", "savefig.facecolor": "white",
@@ -57,6 +96,9 @@ _STYLE = {
     "text.parse_math": False, "text.usetex": False,
     # Same figure, same bytes: fixed ids in the SVG, glyphs as paths (no font needed to view).
     "svg.hashsalt": _CREATOR, "svg.fonttype": "path",
+    # The one hatching of the charts marks a share above 100 %; set here, not per artist, as
+    # Matplotlib before 3.10 has no per-artist hatch colour.
+    "hatch.color": OVER, "hatch.linewidth": 1.0,
 }
 
 
@@ -71,10 +113,13 @@ def chart_style() -> AbstractContextManager:
 
 
 def axes_for(ax: Axes | None) -> tuple[Figure, Axes]:
-    """The caller's axes and their figure, or a new slide-sized figure with one axes."""
+    """The caller's axes and their figure, or a new slide-sized figure with one axes whose
+    layout keeps the footer band free."""
     if ax is not None:
         return ax.figure, ax
-    fig = Figure(figsize=SLIDE_SIZE, layout="constrained")
+    band = FOOTER_BAND / SLIDE_SIZE[1]
+    fig = Figure(figsize=SLIDE_SIZE,
+                 layout=ConstrainedLayoutEngine(rect=(0, band, 1, 1 - band)))
     return fig, fig.add_subplot()
 
 
@@ -83,13 +128,23 @@ def _clean(value: float) -> float:
     return round(value, 9) + 0.0
 
 
-def percent_axis(axis: Axis, decimals: int = 0) -> None:
-    """Ticks of a share axis read '50 %'.
+def minus(text: str) -> str:
+    """A number's leading hyphen as the minus sign «−» the report writes everywhere.
 
-    >>> fig, ax = axes_for(None); percent_axis(ax.xaxis); ax.xaxis.get_major_formatter()(0.5)
-    '50 %'
+    >>> minus("-10 %"), minus("Tân Phú - Mẫu Sơn")
+    ('−10 %', 'Tân Phú - Mẫu Sơn')
     """
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_percent(_clean(v), decimals)))
+    return "−" + text[1:] if text[:1] == "-" else text
+
+
+def percent_axis(axis: Axis, decimals: int = 0) -> None:
+    """Ticks of a share axis read '50 %' (and '−10 %').
+
+    >>> fig, ax = axes_for(None); percent_axis(ax.xaxis); ax.xaxis.get_major_formatter()(-0.1)
+    '−10 %'
+    """
+    axis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: minus(format_percent(_clean(v), decimals))))
 
 
 def count_axis(axis: Axis) -> None:
@@ -99,7 +154,7 @@ def count_axis(axis: Axis) -> None:
     '1.000'
     """
     axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(_clean(v))))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: minus(format_number(_clean(v)))))
 
 
 def wrap(text: str, width: int) -> str:
@@ -164,51 +219,6 @@ def unique(values: pd.Series) -> list:
     return list(dict.fromkeys(v for v in values if pd.notna(v)))
 
 
-def names_note(prefix: str, names: list[str]) -> str:
-    """A note naming the units a chart could not draw.
-
-    >>> names_note("Không tính được", ["CB A", "CB B"])
-    'Không tính được: CB A, CB B'
-    """
-    shown = ", ".join(names[:_NOTE_NAMES])
-    more = len(names) - _NOTE_NAMES
-    return wrap(f"{prefix}: {shown}" + (f" và {more} đơn vị khác" if more > 0 else ""), 190)
-
-
-def lowest_note(shown: int, total: int) -> str:
-    """The title line of a per-unit chart that shows only its lowest units.
-
-    >>> lowest_note(50, 1234)
-    '50 đơn vị thấp nhất trong 1.234 (đủ các đơn vị: bang_tong_hop.xlsx)'
-    """
-    return (f"{shown} đơn vị thấp nhất trong {format_number(total)} "
-            "(đủ các đơn vị: bang_tong_hop.xlsx)")
-
-
-def named_note(shown: int, total: int) -> str:
-    """The title line of the inspection chart when it names only some flagged Đảng bộ.
-
-    >>> named_note(15, 334)
-    'Ghi tên 15 trong 334 Đảng bộ bị đánh dấu, tỷ lệ thấp nhất (đủ danh sách: bang_tong_hop.xlsx)'
-    """
-    return (f"Ghi tên {shown} trong {format_number(total)} Đảng bộ bị đánh dấu, tỷ lệ thấp nhất "
-            "(đủ danh sách: bang_tong_hop.xlsx)")
-
-
-def note_below(ax: Axes, text: str, offset: float = -26) -> None:
-    """A small grey note under the axes; the offset is in points so that it clears the tick
-    labels whatever the axes' height."""
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, offset),
-                textcoords="offset points", va="top", ha="left", fontsize=9, color=MUTED)
-
-
-def empty_message(ax: Axes, text: str) -> None:
-    """Say in words, in place of an empty chart, why there is nothing to draw."""
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=14,
-            color=MUTED)
-
-
 def share_decimals(share: float) -> int:
     """0 decimals for a round share such as 90 %, else 1.
 
@@ -216,46 +226,3 @@ def share_decimals(share: float) -> int:
     (0, 1)
     """
     return 0 if abs(share * 100 - round(share * 100)) < 1e-9 else 1
-
-
-def place_labels(ax: Axes, fig: Figure, points: list[tuple[float, float, str]],
-                 dots: list[tuple[float, float]]) -> None:
-    """Label dots greedily: try offsets around each dot, take the first that covers no dot and
-    no label placed before (sizes estimated in points, as the layout is not drawn yet)."""
-    box = ax.get_position()
-    width = fig.get_figwidth() * 72 * box.width
-    height = fig.get_figheight() * 72 * box.height
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-
-    def to_points(x: float, y: float) -> tuple[float, float]:
-        return (x - x0) / (x1 - x0) * width, (y - y0) / (y1 - y0) * height
-
-    taken = [(px - 5, py - 5, px + 5, py + 5) for px, py in (to_points(*d) for d in dots)]
-    offsets = [(dx, dy) for step in (1, 2, 3, 4, 6) for dy in (6 * step, -6 * step)
-               for dx in (10, -10)]
-    for x, y, text in sorted(points, key=lambda p: (-p[1], p[0])):
-        px, py = to_points(x, y)
-        lines = text.split("\n")
-        w, h = max(map(len, lines)) * 9 * 0.6, len(lines) * 9 * 1.3
-        for dx, dy in offsets:
-            left = px + dx if dx > 0 else px + dx - w
-            bottom = py + dy if dy > 0 else py + dy - h
-            cand = (left, bottom, left + w, bottom + h)
-            inside = cand[0] >= -40 and cand[2] <= width + 40 and cand[3] <= height
-            if inside and not any(_overlap(cand, t) for t in taken):
-                break
-        else:
-            dx, dy = offsets[0]  # crowded everywhere: the nearest place, overlapping
-            cand = (px + dx, py + dy, px + dx + w, py + dy + h)
-        taken.append(cand)
-        # The leader line leaves from the label's corner nearest the dot, not across the text.
-        corner = (0 if dx > 0 else 1, 0 if dy > 0 else 1)
-        ax.annotate(text, xy=(x, y), xytext=(dx, dy), textcoords="offset points",
-                    ha="left" if dx > 0 else "right", va="bottom" if dy > 0 else "top",
-                    fontsize=9, color=ALERT, arrowprops={"arrowstyle": "-", "color": ALERT,
-                                                         "lw": 0.6, "shrinkA": 0, "shrinkB": 4,
-                                                         "relpos": corner})
-
-
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
