@@ -184,7 +184,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         result = build_report(processed, args.reports, settings, args.period, deadline,
                               notebooks_dir=args.home.notebooks,
                               settings_file=_own_settings(args.home),
-                              companions=[_prefilled_templates])
+                              companions=[_prefilled_templates],
+                              draft_template=args.home.draft_template)
     print(f"Đã viết báo cáo kỳ {result.period} ({len(result.pages)} phần, "
           f"{len(result.charts)} tệp biểu đồ).\n"
           f"Mở báo cáo: {result.index.resolve()}")

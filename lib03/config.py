@@ -21,6 +21,9 @@ from lib03.errors import SettingsError
 PACKAGE_DIR = Path(__file__).resolve().parent
 SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
 NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"  # shipped in the wheel; copied by `lib03 init`
+# The wording of the draft báo cáo sơ kết, and where a working folder keeps its own copy.
+DRAFT_TEMPLATE = PACKAGE_DIR / "report" / "templates" / "bao_cao_so_ket.txt"
+DRAFT_TEMPLATE_IN_HOME = Path("mau_van_ban") / "bao_cao_so_ket.txt"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,13 @@ class Home:
         the ones lib03 ships."""
         own = self.root / "notebooks"
         return own if any(own.glob("[0-9][0-9]_*.ipynb")) else NOTEBOOKS_DIR
+
+    @property
+    def draft_template(self) -> Path:
+        """The wording of the draft báo cáo sơ kết: the folder's own copy when it has one
+        (`mau_van_ban/bao_cao_so_ket.txt`), else the one lib03 ships."""
+        own = self.root / DRAFT_TEMPLATE_IN_HOME
+        return own if own.is_file() else DRAFT_TEMPLATE
 
     @property
     def settings_file(self) -> Path:
@@ -104,6 +114,8 @@ class Settings:
     fuzzy_label_threshold: float = 90.0
     fuzzy_margin: float = 5.0
     district: str = "huyện"
+    province: str = ""  # the province party committee over the district (document header)
+    place: str = ""  # the place written before the date of the district's documents
     contact: str = ""  # who answers questions on the figures: the workbook's cover, the letters
     resend_by: str = ""  # YYYY-MM-DD a unit resends by; blank: the analyst writes it in
     # Report thresholds (docs/du_lieu.md §5); shares are in percent, as analysts say them.

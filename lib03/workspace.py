@@ -14,7 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
-from lib03.config import NOTEBOOKS_DIR, SETTINGS_FILE, Home
+from lib03.config import DRAFT_TEMPLATE, DRAFT_TEMPLATE_IN_HOME, NOTEBOOKS_DIR, SETTINGS_FILE, Home
 from lib03.contract import write_atomic
 
 GUIDE = """\
@@ -79,6 +79,7 @@ def init_home(folder: Path, *, python: str | None = None) -> tuple[Home, list[Pa
             written.append(target)
     files = {
         home.root / "settings.toml": SETTINGS_FILE.read_bytes(),
+        home.root / DRAFT_TEMPLATE_IN_HOME: DRAFT_TEMPLATE.read_bytes(),
         home.root / "HUONG_DAN.txt": GUIDE.replace("\n", os.linesep).encode("utf-8"),
         home.root / "lib03.cmd": _windows_launcher(python).encode("utf-8"),
         home.root / "lib03.sh": _posix_launcher(python).encode("utf-8"),

@@ -65,6 +65,11 @@ def test_latest_period_is_the_default(latest):
     assert not list(latest.folder.parent.glob(".*"))  # no staging folder left behind
 
 
+def test_the_draft_and_the_letters_are_in_the_report(report):
+    assert (report.folder / "bao_cao_so_ket_2014-H1.docx").is_file()
+    assert (report.folder / "phan_hoi" / "danh_sach.xlsx").is_file()
+
+
 def test_the_trend_shows_from_the_third_period(latest, index_html):
     page = latest.index.read_text(encoding="utf-8")
     assert "Diễn biến qua các kỳ" in page and "6T cuối 2013" in page and "6T cuối 2014" in page

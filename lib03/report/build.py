@@ -22,8 +22,9 @@ from pathlib import Path
 import nbformat
 
 from lib03 import __version__
-from lib03.config import NOTEBOOKS_DIR, OVERRIDABLE, Settings
+from lib03.config import DRAFT_TEMPLATE, NOTEBOOKS_DIR, OVERRIDABLE, Settings
 from lib03.errors import NotebookFailed, ReportError
+from lib03.report.draft import draft_file_name, write_draft
 from lib03.report.facts import PeriodFacts
 from lib03.report.html import index_page, notebook_body, notebook_page
 from lib03.report.letters_files import FOLDER as LETTERS_FOLDER
@@ -186,8 +187,8 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
                  period: str | None = None, deadline: str | None = None,
                  notebooks_dir: Path = NOTEBOOKS_DIR,
                  settings_file: Path | None = None,
-                 companions: Sequence[Callable[[PeriodFacts, Path], object]] = ()
-                 ) -> ReportResult:
+                 companions: Sequence[Callable[[PeriodFacts, Path], object]] = (),
+                 draft_template: Path = DRAFT_TEMPLATE) -> ReportResult:
     """Run every notebook for a period and write the report folder; returns what was written.
 
     Each of `companions` writes more files into the report folder from the period's figures
@@ -240,6 +241,7 @@ def build_report(processed_dir: Path, reports_dir: Path, settings: Settings,
         # set of the period's figures here.
         facts = PeriodFacts.build(tables, period, settings)
         write_summary(facts, stage / "bang_tong_hop.xlsx")
+        write_draft(facts, stage / draft_file_name(period), draft_template)
         write_letters(facts, stage / LETTERS_FOLDER, settings.resend_by or None)
         for companion in companions:
             companion(facts, stage)

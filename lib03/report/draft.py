@@ -1,0 +1,239 @@
+"""The draft báo cáo sơ kết 6 tháng in Word, `reports/<kỳ>/bao_cao_so_ket_<kỳ>.docx`.
+
+Laid out in the format of party documents (Hướng dẫn 36-HD/VPTW): A4, Times New Roman 14 pt,
+the issuing body top left over its star and the document number, «ĐẢNG CỘNG SẢN VIỆT NAM»
+top right underlined over the place and date in italics, the title centred in bold, body
+paragraphs justified with a first-line indent, «Nơi nhận» bottom left and the signature block
+bottom right. Blanks («…») are left where a person must write: the number, the day, the
+signer. The sentences come from the wording template of `draft_text`; every figure from the
+period's `PeriodFacts`, the same as the HTML report and the summary workbook.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from lib03.contract import write_atomic
+from lib03.report.draft_text import (
+    MISSING,
+    TEMPLATE,
+    conditional,
+    figures,
+    read_template,
+    render,
+)
+from lib03.report.facts import PeriodFacts
+from lib03.report.formatting import format_percent, period_label, rates
+from lib03.report.metrics import DISTRICT
+from lib03.sheetwrite import FIXED_PROPERTIES_TIME, fixed_zip
+
+FONT, SIZE = "Times New Roman", 14
+RESULTS = [("1. Công tác tuyên truyền, quán triệt, học tập chuyên đề", "tuyen_truyen"),
+           ("2. Đăng ký nêu gương, gương mẫu thực hiện", "dang_ky"),
+           ("3. Báo cáo kết quả học tập và làm theo", "bao_cao_ket_qua"),
+           ("4. Đưa nội dung học tập và làm theo vào sinh hoạt chi bộ", "sinh_hoat"),
+           ("5. Kiểm tra, giám sát", "kiem_tra"),
+           ("6. Phát hiện, biểu dương, nhân rộng gương người tốt, việc tốt", "guong"),
+           ("7. Kiện toàn Bộ phận giúp việc thực hiện Chỉ thị 03", "bo_phan_03"),
+           ("8. Tình hình báo cáo của các tổ chức cơ sở đảng", "tinh_hinh_bao_cao")]
+LIMITS = ["han_che_kiem_tra", "han_che_chi_tieu", "han_che_bo_phan_03", "han_che_bao_cao",
+          "han_che_so_lieu"]
+TASKS = ["phuong_huong_kiem_tra", "phuong_huong_bao_cao", "phuong_huong_bo_sung"]
+
+
+def draft_file_name(period: str) -> str:
+    """>>> draft_file_name("2014-H1")
+    'bao_cao_so_ket_2014-H1.docx'
+    """
+    return f"bao_cao_so_ket_{period}.docx"
+
+
+def draft_paragraphs(facts: PeriodFacts, template: Path = TEMPLATE) -> dict[str, str]:
+    """Each paragraph of the draft's body by its template name; a paragraph whose figures the
+    data does not give is absent."""
+    words = read_template(template)
+    values = figures(facts) | conditional(facts)
+    out = {}
+    for name, text in words.items():
+        rendered = render(text, values)
+        if rendered is not None:
+            out[name] = rendered
+    return out
+
+
+def write_draft(facts: PeriodFacts, path: Path, template: Path = TEMPLATE) -> Path:
+    """Write the draft of `facts`' period to `path` (atomically); returns `path`."""
+    write_atomic(Path(path), draft_bytes(facts, template))
+    return Path(path)
+
+
+def draft_bytes(facts: PeriodFacts, template: Path = TEMPLATE) -> bytes:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Mm, Pt
+
+    text = draft_paragraphs(facts, template)
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(SIZE)
+    normal.element.rPr.rFonts.set(_qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    _header(doc, facts)
+    _centred(doc, "BÁO CÁO", bold=True, space_before=12)
+    _centred(doc, text.get("tieu_de_phu", ""), bold=True)
+    _centred(doc, "-----", bold=False)
+    _body(doc, text.get("mo_dau"), Cm(1.27))
+    _heading(doc, "I. KẾT QUẢ THỰC HIỆN")
+    for title, name in RESULTS:
+        _heading(doc, title)
+        _body(doc, text.get(name) or f"({MISSING} cho nội dung này)", Cm(1.27))
+    _heading(doc, "II. HẠN CHẾ, KHUYẾT ĐIỂM")
+    limits = [text[n] for n in LIMITS if n in text]
+    for line in limits or ["[Số liệu kỳ này không cho thấy hạn chế nào; cán bộ tổng hợp ghi "
+                           "nhận xét của mình.]"]:
+        _body(doc, f"- {line}", Cm(1.27), placeholder=line.startswith("["))
+    _heading(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG TỚI")
+    for n, name in enumerate((t for t in TASKS if t in text), 1):
+        _body(doc, f"{n}. {text[name]}", Cm(1.27), placeholder=text[name].startswith("["))
+    _closing(doc)
+    _appendix(doc, facts)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "lib03"
+    props.title = f"Báo cáo sơ kết {period_label(facts.period)} thực hiện Chỉ thị 03-CT/TW"
+    props.created = props.modified = FIXED_PROPERTIES_TIME
+    props.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return fixed_zip(buf.getvalue())
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _run(paragraph, text: str, *, bold=False, italic=False, underline=False, size=None):
+    from docx.shared import Pt
+
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.name = FONT
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _header(doc, facts: PeriodFacts) -> None:
+    """The borderless two-column head of a party document."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    settings = facts.settings
+    district = settings.district.removeprefix("huyện ").removeprefix("Huyện ").upper()
+    province = settings.province.upper() if settings.province else "……"
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    lines_left = [(f"ĐẢNG BỘ TỈNH {province}", False), (f"HUYỆN ỦY {district}", True),
+                  ("*", False), ("Số …-BC/HU", False)]
+    for i, (line, bold) in enumerate(lines_left):
+        p = left.paragraphs[0] if i == 0 else left.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(p, line, bold=bold, size=13)
+    p = right.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    place = settings.place or "……"
+    _run(p, f"{place}, ngày … tháng … năm …", italic=True, size=14)
+
+
+def _centred(doc, text: str, *, bold: bool, space_before: int = 0) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_before = Pt(space_before)
+    _run(p, text, bold=bold)
+
+
+def _heading(doc, text: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = Cm(1.27)
+    _run(p, text, bold=True)
+
+
+def _body(doc, text: str | None, indent, *, placeholder: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+
+    if not text:
+        return
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = indent
+    run = _run(p, text)
+    if placeholder:  # a place the analyst must write: yellow, as in a marked-up draft
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _closing(doc) -> None:
+    """«Nơi nhận» at the bottom left, the signature block at the bottom right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    recipients = ["- Ban Thường vụ Tỉnh ủy (b/c),", "- Ban Tuyên giáo Tỉnh ủy (b/c),",
+                  "- Các tổ chức cơ sở đảng,", "- Lưu Văn phòng Huyện ủy."]
+    p = left.paragraphs[0]
+    _run(p, "Nơi nhận:", bold=True, italic=True, size=12)
+    for line in recipients:
+        _run(left.add_paragraph(), line, size=11)
+    for i, (line, bold) in enumerate([("T/M BAN THƯỜNG VỤ", True), ("…", True), ("", False),
+                                      ("", False), ("…", True)]):
+        p = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(p, line, bold=bold)
+
+
+def _appendix(doc, facts: PeriodFacts) -> None:
+    """One row per expected unit: sector, reporting status and the headline rates."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _centred(doc, f"PHỤ LỤC: KẾT QUẢ TỪNG TỔ CHỨC CƠ SỞ ĐẢNG, {period_label(facts.period).upper()}",
+             bold=True)
+    heads = [r for r in rates() if r.headline == "1"]
+    values = facts.unit_rates.pivot_table(index="unit_code", columns="rate", values="value",
+                                          aggfunc="last")
+    table = doc.add_table(rows=1, cols=3 + len(heads))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells,
+                          ["Tổ chức cơ sở đảng", "Khối", "Tình trạng báo cáo",
+                           *[r.short_label for r in heads]], strict=True):
+        _run(cell.paragraphs[0], text, bold=True, size=9)
+    status = facts.status.sort_values(["sector", "unit_name"], kind="stable")
+    for _, u in status.iterrows():
+        cells = table.add_row().cells
+        shown = [u["unit_name"], u["sector"], u["status_label"]]
+        for rate in heads:
+            value = (values.loc[u["unit_code"], rate.id]
+                     if u["unit_code"] in values.index and rate.id in values.columns else None)
+            shown.append(format_percent(value))
+        for cell, text in zip(cells, shown, strict=True):
+            _run(cell.paragraphs[0], str(text), size=9)
+    district = facts.group_rates[facts.group_rates["group"] == DISTRICT].set_index("rate")
+    cells = table.add_row().cells
+    total = [DISTRICT, "", "", *[format_percent(district["value"].get(r.id)) for r in heads]]
+    for cell, text in zip(cells, total, strict=True):
+        _run(cell.paragraphs[0], text, bold=True, size=9)
