@@ -158,6 +158,27 @@ def _prefilled_templates(facts, folder: Path) -> None:
     write_prefilled(facts.tables, facts.period, codes, folder / FOLDER, facts.settings.district)
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    """The draft báo cáo sơ kết alone, into reports/<kỳ>/, from the cleaned tables."""
+    from lib03.report.draft import draft_file_name, write_draft
+    from lib03.report.facts import PeriodFacts
+    from lib03.report.metrics import load_tables
+    from lib03.report.notebook import choose_period
+
+    if args.period and not is_period_id(args.period):
+        raise UsageError(f"Kỳ «{args.period}» không đúng dạng NĂM-H1 hoặc NĂM-H2 "
+                         "(ví dụ 2014-H1).")
+    settings = load_settings(args.home.settings_file)
+    with hold_folders([args.reports], "draft", wait=args.wait, say=_say):
+        tables = load_tables(args.processed)
+        period = choose_period(tables, args.period)
+        facts = PeriodFacts.build(tables, period, settings)
+        path = write_draft(facts, args.reports / period / draft_file_name(period),
+                           args.home.draft_template)
+    print(f"Đã viết dự thảo báo cáo sơ kết: {path}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     _skip_iri_format_check()  # before anything imports nbformat
     from lib03.ingest.pipeline import run_clean
@@ -323,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(Settings(), name)),
                        dest=name, help=_threshold_help(name, defaults).replace("%", "%%"))
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("draft", help="viết riêng dự thảo báo cáo sơ kết (Word) của một kỳ từ "
+                       "số liệu đã làm sạch")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2014-H1 (mặc định: kỳ mới nhất)")
+    p.add_argument("--processed", help="thư mục dữ liệu đã xử lý (mặc định data/processed)")
+    p.add_argument("--reports", help="thư mục báo cáo (mặc định reports)")
+    p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("template", help="viết biểu mẫu điền sẵn gửi các đơn vị cho một kỳ")
     p.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2014-H2")

@@ -167,3 +167,13 @@ def test_the_place_and_province_come_from_the_settings(tables):
     left, right = doc.tables[0].rows[0].cells
     assert left.paragraphs[0].text == "ĐẢNG BỘ TỈNH MẪU GIANG"
     assert right.paragraphs[1].text.startswith("Mẫu Sơn, ngày")
+
+
+def test_lib03_draft_writes_the_draft_alone(sample_processed, tmp_path, capsys):
+    from lib03.cli import main
+
+    code = main(["draft", "--period", PERIOD, "--processed", str(sample_processed),
+                 "--reports", str(tmp_path)])
+    assert code == 0 and "bao_cao_so_ket_2014-H1.docx" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / PERIOD).iterdir()) == [
+        "bao_cao_so_ket_2014-H1.docx"]

@@ -1,5 +1,5 @@
 """A unit's template pre-filled with what lib03 read from its report, the cells to fix
-marked, sent back with the letter (docs/bao_cao_so_ket.md): the unit corrects a few cells
+marked, sent back with the letter (docs/van_ban.md): the unit corrects a few cells
 instead of retyping its report.
 
 Values go only into the template's input cells, so a returned file still matches its known

@@ -1,5 +1,5 @@
 """Letters back to the units: one for every expected unit whose report is missing, unusable,
-late, undated, or carries warnings an analyst should check (docs/bao_cao_so_ket.md).
+late, undated, or carries warnings an analyst should check (docs/van_ban.md).
 
 The night before the meeting the analyst phones or writes to each of these units. A letter
 says who, which file, each problem in plain Vietnamese with its sheet and cell, what to do,
