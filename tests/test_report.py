@@ -75,6 +75,7 @@ def test_the_trend_shows_from_the_third_period(latest, index_html):
     assert "Diễn biến qua các kỳ" in page and "6T cuối 2013" in page and "6T cuối 2014" in page
     assert "alt=\"Diễn biến tỷ lệ báo cáo" in page
     assert "Chưa lập: số liệu mới có 2 kỳ" in index_html  # 2014-H1 sees two periods only
+    assert (latest.folder / "charts" / "10_dien_bien_qua_cac_ky.png").is_file()
 
 
 def test_no_code_no_script_nothing_fetched(report):

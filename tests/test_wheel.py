@@ -66,5 +66,5 @@ def test_an_installed_wheel_reports_in_a_working_folder_of_its_own(installed, tm
     assert done.returncode == 0, done.stderr[-3000:]
     report = home / "reports" / "2014-H2"
     assert (report / "index.html").is_file() and (report / "bang_tong_hop.xlsx").is_file()
-    assert len(list((report / "charts").glob("*"))) == 18
+    assert len(list((report / "charts").glob("*"))) == 20  # with the trend: three periods
     assert "2014-H2" in (report / "index.html").read_text(encoding="utf-8")
