@@ -71,6 +71,7 @@ LABELS = {
     "up": "tăng", "down": "giảm", "same": "không đổi",
 }
 OVER_HATCH = "////"
+OVER_SHARE = 1 + 1e-9  # a share above this is more than 100 % (not a rounding of 100 %)
 INK, MUTED, GRID, NO_DATA = COLORS["ink"], COLORS["muted"], COLORS["grid"], COLORS["no_data"]
 ACCENT, ALERT, WARN, OVER = COLORS["accent"], COLORS["alert"], COLORS["under"], COLORS["over"]
 # Shares on a grid (heat maps): one blue, dark where the share is low, so that the cells to
