@@ -122,6 +122,20 @@ def fixed_zip(data: bytes, *, macro: bool = False) -> bytes:
     return out.getvalue()
 
 
+def document_bytes(doc, *, title: str = "", author: str = "lib03") -> bytes:
+    """A python-docx Document as bytes that do not depend on the clock: fixed core properties
+    (python-docx would keep its template's, or stamp now) and fixed zip dates."""
+    props = doc.core_properties
+    props.author = props.last_modified_by = author
+    if title:
+        props.title = title
+    props.created = props.modified = FIXED_PROPERTIES_TIME
+    props.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return fixed_zip(buf.getvalue())
+
+
 def archive_bytes(members: dict[str, bytes]) -> bytes:
     """A .zip of `members` (name -> bytes), as webmail's "download all" gives, fixed dates."""
     out = io.BytesIO()

@@ -26,3 +26,20 @@ def sample_processed(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample_processed")
     run_clean(RAW_DIR, out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_tables(sample_processed):
+    """The cleaned sample as the report reads it (shared: never change a frame in place)."""
+    from lib03.report import metrics
+
+    return metrics.load_tables(sample_processed)
+
+
+@pytest.fixture(scope="session")
+def sample_facts(sample_tables):
+    """The figures of the sample's planted half-year, 2014-H1, with the default settings."""
+    from lib03.config import load_settings
+    from lib03.report.facts import PeriodFacts
+
+    return PeriodFacts.build(sample_tables, "2014-H1", load_settings())

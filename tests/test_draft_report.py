@@ -16,7 +16,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from lib03.config import DRAFT_TEMPLATE, Home, load_settings
-from lib03.report import metrics
 from lib03.report.draft import draft_bytes, draft_paragraphs, write_draft
 from lib03.report.draft_text import conditional, figures, numbers_in, read_template
 from lib03.report.facts import PeriodFacts
@@ -27,13 +26,13 @@ PERIOD = "2014-H1"
 
 
 @pytest.fixture(scope="module")
-def tables(sample_processed):
-    return metrics.load_tables(sample_processed)
+def tables(sample_tables):
+    return sample_tables
 
 
 @pytest.fixture(scope="module")
-def facts(tables):
-    return PeriodFacts.build(tables, PERIOD, load_settings())
+def facts(sample_facts):
+    return sample_facts
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from lib03.config import RAW_DIR, REGISTRY_FILE_NAME, load_settings
 from lib03.contract import read_table
 from lib03.forms.prefill import TO_FIX, layout_of, write_prefilled
 from lib03.ingest.pipeline import run_clean
-from lib03.report import metrics
 from lib03.report.facts import PeriodFacts
 from lib03.report.letters import letter_counts, unit_letters
 from lib03.report.letters_files import LIST_NAME, letter_file_name, write_letters
@@ -23,13 +22,13 @@ RESEND_BY = "2014-07-05"
 
 
 @pytest.fixture(scope="module")
-def tables(sample_processed):
-    return metrics.load_tables(sample_processed)
+def tables(sample_tables):
+    return sample_tables
 
 
 @pytest.fixture(scope="module")
-def facts(tables):
-    return PeriodFacts.build(tables, PERIOD, load_settings())
+def facts(sample_facts):
+    return sample_facts
 
 
 @pytest.fixture(scope="module")

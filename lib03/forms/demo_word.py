@@ -10,13 +10,12 @@ file.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import replace
 from datetime import date, datetime
 
 from lib03.forms.demo_sheets import Rendered
-from lib03.sheetwrite import FIXED_PROPERTIES_TIME, Sheet, address, fixed_zip
+from lib03.sheetwrite import Sheet, address, document_bytes
 
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
@@ -58,13 +57,7 @@ def docx_report(rendered: Rendered, *, header_table: bool) -> tuple[bytes, Rende
         text = "    ".join(v for v in row if v)
         if text:
             doc.add_paragraph(text)
-    props = doc.core_properties
-    props.author = props.last_modified_by = "Văn phòng"
-    props.created = props.modified = FIXED_PROPERTIES_TIME
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return fixed_zip(buf.getvalue()), _move_sources(rendered, moved)
+    return document_bytes(doc, author="Văn phòng"), _move_sources(rendered, moved)
 
 
 def _rows(sheet: Sheet) -> list[list[str]]:

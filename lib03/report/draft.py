@@ -11,7 +11,6 @@ period's `PeriodFacts`, the same as the HTML report and the summary workbook.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from lib03.contract import write_atomic
@@ -26,7 +25,7 @@ from lib03.report.draft_text import (
 from lib03.report.facts import PeriodFacts
 from lib03.report.formatting import format_percent, period_label, rates
 from lib03.report.metrics import DISTRICT
-from lib03.sheetwrite import FIXED_PROPERTIES_TIME, fixed_zip
+from lib03.sheetwrite import document_bytes
 
 FONT, SIZE = "Times New Roman", 14
 RESULTS = [("1. Công tác tuyên truyền, quán triệt, học tập chuyên đề", "tuyen_truyen"),
@@ -103,14 +102,8 @@ def draft_bytes(facts: PeriodFacts, template: Path = TEMPLATE) -> bytes:
         _body(doc, f"{n}. {text[name]}", Cm(1.27), placeholder=text[name].startswith("["))
     _closing(doc)
     _appendix(doc, facts)
-    props = doc.core_properties
-    props.author = props.last_modified_by = "lib03"
-    props.title = f"Báo cáo sơ kết {period_label(facts.period)} thực hiện Chỉ thị 03-CT/TW"
-    props.created = props.modified = FIXED_PROPERTIES_TIME
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return fixed_zip(buf.getvalue())
+    return document_bytes(
+        doc, title=f"Báo cáo sơ kết {period_label(facts.period)} thực hiện Chỉ thị 03-CT/TW")
 
 
 def _qn(tag: str) -> str:

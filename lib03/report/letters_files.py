@@ -8,7 +8,6 @@ as its field names. Same figures, same bytes: core properties and zip dates are 
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from pathlib import Path
@@ -20,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from lib03.contract import write_atomic
 from lib03.report.facts import PeriodFacts
 from lib03.report.letters import Letter, letter_lines, unit_letters
-from lib03.sheetwrite import FIXED_PROPERTIES_TIME, fixed_zip, put, workbook_bytes
+from lib03.sheetwrite import document_bytes, put, workbook_bytes
 
 FOLDER = "phan_hoi"
 LIST_NAME = "danh_sach.xlsx"
@@ -86,14 +85,7 @@ def letter_docx(letter: Letter, facts: PeriodFacts, resend_by: str | None) -> by
     sign = doc.add_paragraph("NGƯỜI LẬP\n\n\n")
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     sign.runs[0].bold = True
-    props = doc.core_properties
-    props.author = props.last_modified_by = "lib03"
-    props.title = f"Phản hồi báo cáo Chỉ thị 03 — {letter.unit_name}"
-    props.created = props.modified = FIXED_PROPERTIES_TIME
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return fixed_zip(buf.getvalue())
+    return document_bytes(doc, title=f"Phản hồi báo cáo Chỉ thị 03 — {letter.unit_name}")
 
 
 def letters_workbook(letters: list[Letter], facts: PeriodFacts,
