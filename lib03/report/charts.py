@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from lib03.report import charts_labels as dot_names
 from lib03.report import charts_layout as layout
 from lib03.report.charts_grid import plot_monthly_heatmap, plot_sector_rates
 from lib03.report.charts_layout import add_footer
@@ -246,7 +247,7 @@ def plot_inspection(inspection: pd.DataFrame, coverage_min: float, followup_min:
                    ALERT if g["flagged"].any() else INK) for (x, y), g in groups]
         notes = [("Không tính được tỷ lệ kiểm tra, giám sát (thiếu số chi bộ trực thuộc)",
                   lost["short_name"].tolist())] if len(lost) else []
-        layout.name_dots(ax, labels, list(zip(placed["coverage"], placed["y"], strict=True)),
+        dot_names.name_dots(ax, labels, list(zip(placed["coverage"], placed["y"], strict=True)),
                          notes)
     return fig
 
