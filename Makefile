@@ -23,8 +23,8 @@ report: $(STAMP) ## Làm sạch dữ liệu trong data/raw và viết báo cáo 
 clean: $(STAMP) ## Chỉ làm sạch: data/raw → data/processed
 	$(BIN)/lib03 clean
 
-test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử (cài chromium nếu thiếu, để thử báo cáo trong trình duyệt)
-	@sh tests/setup_browser.sh
+test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử (cài chromium và LibreOffice Writer nếu thiếu, để thử báo cáo)
+	@sh tests/setup_programs.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Kiểm tra mã nguồn bằng ruff

@@ -5,7 +5,7 @@ fetched from outside the machine, nothing is written to the console as an error,
 shows, and no script of the page runs (so text such as ``<script>alert(1)</script>`` stayed
 text).
 
-It drives Debian's ``/usr/bin/chromium`` (``apt-get install chromium``; ``tests/setup_browser.sh``
+It drives Debian's ``/usr/bin/chromium`` (``apt-get install chromium``; ``tests/setup_programs.sh``
 does it for ``make test``) over the Chrome DevTools Protocol on a pipe
 (``--remote-debugging-pipe``): the standard library only, no port, no browser download.
 
