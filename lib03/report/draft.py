@@ -222,10 +222,15 @@ def _appendix(doc, facts: PeriodFacts) -> None:
         for rate in heads:
             value = (values.loc[u["unit_code"], rate.id]
                      if u["unit_code"] in values.index and rate.id in values.columns else None)
-            shown.append(format_percent(value))
+            # A rate above 100 % is inconsistent: marked, as in the report's tables.
+            over = value is not None and value == value and value > 1 + 1e-9
+            shown.append(format_percent(value) + (" (*)" if over else ""))
         for cell, text in zip(cells, shown, strict=True):
             _run(cell.paragraphs[0], str(text), size=9)
     district = facts.group_rates[facts.group_rates["group"] == DISTRICT].set_index("rate")
+    note = doc.add_paragraph()
+    _run(note, "(*) Tử số lớn hơn mẫu số: số liệu mâu thuẫn, giữ như đơn vị ghi, không cộng vào "
+         "tỷ lệ toàn huyện.", italic=True, size=10)
     cells = table.add_row().cells
     total = [DISTRICT, "", "", *[format_percent(district["value"].get(r.id)) for r in heads]]
     for cell, text in zip(cells, total, strict=True):

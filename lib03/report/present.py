@@ -148,6 +148,8 @@ def district_rates_table(changes: pd.DataFrame, group: str = DISTRICT) -> Shown:
 
 
 OVER_COLUMN = "Đơn vị không cộng (tử số lớn hơn mẫu số)"
+# Beside a unit's rate above 100 %: inconsistent figures, kept as written, not added in.
+OVER_MARK = "— trên 100 %, số liệu mâu thuẫn"
 
 
 def over_total_table(over: pd.DataFrame) -> Shown:
@@ -266,6 +268,7 @@ def unit_rates_table(unit_frame: pd.DataFrame, rate_ids: list[str] | None = None
             frame[short[rate]] = [
                 format_percent(v) + (f" ({format_change(c).removesuffix(' điểm %')})"
                                      if changes is not None and not pd.isna(c) else "")
+                + (f" {OVER_MARK}" if v > 1 + 1e-9 else "")
                 for v, c in zip(values, changes if changes is not None else values, strict=True)]
             formats[short[rate]] = "shown"
             continue
