@@ -42,7 +42,9 @@ TASKS = ["phuong_huong_kiem_tra", "phuong_huong_bao_cao", "phuong_huong_bo_sung"
 
 
 def draft_file_name(period: str) -> str:
-    """>>> draft_file_name("2014-H1")
+    """The draft's file name in the report folder.
+
+    >>> draft_file_name("2014-H1")
     'bao_cao_so_ket_2014-H1.docx'
     """
     return f"bao_cao_so_ket_{period}.docx"
