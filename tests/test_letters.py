@@ -13,6 +13,7 @@ from lib03.config import RAW_DIR, REGISTRY_FILE_NAME, load_settings
 from lib03.contract import read_table
 from lib03.forms.prefill import TO_FIX, layout_of, write_prefilled
 from lib03.ingest.pipeline import run_clean
+from lib03.report import metrics
 from lib03.report.facts import PeriodFacts
 from lib03.report.letters import letter_counts, unit_letters
 from lib03.report.letters_files import LIST_NAME, letter_file_name, write_letters
@@ -153,3 +154,13 @@ def test_the_resend_date_and_the_contact_come_from_the_settings(tables, tmp_path
     bad.write_text('[template]\nresend_by = "5/7/2014"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="resend_by"):
         load(bad)
+
+
+def test_every_unit_of_every_period_can_be_sent_its_prefilled_template(tables, tmp_path):
+    """Whatever a unit sent (nothing, a quarantined file, an undated or late one, a Word
+    report), its template can be pre-filled: no report run stops on one unit."""
+    units = tables["units"]
+    codes = units.loc[units["unit_type"].isin(["dang_bo_co_so", "chi_bo_co_so"]), "unit_code"]
+    for period in metrics.periods_in(tables):
+        written = write_prefilled(tables, period, list(codes), tmp_path / period, "huyện Mẫu")
+        assert len(written) == len(codes)

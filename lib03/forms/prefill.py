@@ -11,7 +11,6 @@ registry cell is written in a blank row, its name marked, so the unit can correc
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import openpyxl
@@ -43,7 +42,14 @@ def _cells(ref: str) -> tuple[str, list[str]]:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+    """Nothing read: None, NaN, pd.NA or empty text.
+
+    >>> [_missing(v) for v in (None, float("nan"), pd.NA, "", 0, "x")]
+    [True, True, True, True, False, False]
+    """
+    if isinstance(value, str):
+        return value == ""
+    return value is None or bool(pd.isna(value))
 
 
 def _mark(value: object) -> str | None:
@@ -81,8 +87,8 @@ def prefill(wb: openpyxl.Workbook, tables: dict[str, pd.DataFrame], period: str,
         return place in flagged or first in flagged
 
     sheet, (ref,) = _cells(layout["report_date"])
-    day = used["report_date"].iloc[0] if len(used) else ""
-    put(sheet, ref, pd.Timestamp(day).date() if day else None, False)
+    day = used["report_date"].iloc[0] if len(used) else None
+    put(sheet, ref, None if _missing(day) else pd.Timestamp(day).date(), False)
     values = of_unit["indicators"].set_index("indicator")
     for key, where in layout.items():
         if not key.startswith("indicator:"):
@@ -125,7 +131,7 @@ def _prefill_inspections(wb, layout, rows: pd.DataFrame, children: list[dict], p
     line_of = {c["unit_code"]: slots[i] for i, c in enumerate(children)}
     spare = slots[len(children):]
     for _, r in rows.iterrows():
-        target = line_of.get(r["cell_code"]) if r["cell_code"] else None
+        target = None if _missing(r["cell_code"]) else line_of.get(r["cell_code"])
         if target is None:
             if not spare:
                 continue  # more unmatched names than blank lines: the letter lists them
@@ -136,7 +142,7 @@ def _prefill_inspections(wb, layout, rows: pd.DataFrame, children: list[dict], p
         for ref, column in ((cells[1], "inspected"), (cells[2], "supervised")):
             if r[column] == 1:
                 put(sheet, ref, _YES, bad)
-        if r["date"]:
+        if not _missing(r["date"]):
             put(sheet, cells[3], pd.Timestamp(r["date"]).date(), bad)
         for ref, column in ((cells[4], "findings"), (cells[5], "resolved")):
             if not _missing(r[column]):
