@@ -193,6 +193,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     deadline = _deadline(args.deadline) if args.deadline else None
     settings = load_settings(args.home.settings_file).with_overrides(
         **{name: getattr(args, name) for name in OVERRIDABLE})
+    from lib03.report.draft_text import read_template
+
+    read_template(args.home.draft_template)  # a wording mistake stops before anything runs
     workers = _workers(args.workers)
     with hold_folders([processed, args.reports], "report", wait=args.wait, say=_say):
         if not args.skip_clean:

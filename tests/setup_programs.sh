@@ -20,6 +20,10 @@ has_soffice() {
     command -v soffice >/dev/null 2>&1
 }
 
+has_pdftoppm() {
+    command -v pdftoppm >/dev/null 2>&1
+}
+
 updated=""
 
 # ensure CHECK PACKAGE WHAT: install PACKAGE with apt-get unless CHECK already succeeds.
@@ -48,4 +52,5 @@ ensure() {
 
 ensure has_chromium chromium "trình duyệt"
 ensure has_soffice libreoffice-writer-nogui "mở dự thảo báo cáo bằng LibreOffice"
+ensure has_pdftoppm poppler-utils "xem trang đầu của dự thảo"
 exit 0
