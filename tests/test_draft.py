@@ -42,22 +42,12 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def tables(sample_tables):
-    return sample_tables
+def first(sample_tables):
+    return PeriodFacts.build(sample_tables, FIRST, load_settings())
 
 
-@pytest.fixture(scope="module")
-def facts(sample_facts):
-    return sample_facts
-
-
-@pytest.fixture(scope="module")
-def first(tables):
-    return PeriodFacts.build(tables, FIRST, load_settings())
-
-
-def _doc(facts, template=DRAFT_TEMPLATE):
-    return docx.Document(io.BytesIO(draft_bytes(facts, template)))
+def _doc(sample_facts, template=DRAFT_TEMPLATE):
+    return docx.Document(io.BytesIO(draft_bytes(sample_facts, template)))
 
 
 def _all_text(doc) -> str:
@@ -77,10 +67,10 @@ def _fields(text: str) -> list[str]:
 # --- every figure is the facts' --------------------------------------------------------------
 
 
-def test_each_figure_is_the_facts_figure(facts):
+def test_each_figure_is_the_facts_figure(sample_facts):
     """Recomputed here from PeriodFacts, not through the draft's own code."""
-    values = figures(facts)
-    changes = facts.group_changes
+    values = figures(sample_facts)
+    changes = sample_facts.group_changes
     district = changes[changes["group"] == DISTRICT].set_index("rate")
     for rate in rates():
         row = district.loc[rate.id]
@@ -90,18 +80,19 @@ def test_each_figure_is_the_facts_figure(facts):
         assert values[f"so_sanh_{rate.id}"].startswith(word)
         assert (
             word == "bằng"
-            or f" {points} điểm phần trăm so với {facts.before.label}"
+            or f" {points} điểm phần trăm so với {sample_facts.before.label}"
             in values[f"so_sanh_{rate.id}"]
         )
-        sectors = facts.group_rates[
-            (facts.group_rates["rate"] == rate.id) & (facts.group_rates["group"] != DISTRICT)
+        sectors = sample_facts.group_rates[
+            (sample_facts.group_rates["rate"] == rate.id)
+            & (sample_facts.group_rates["group"] != DISTRICT)
         ].dropna(subset=["value"])
         best = sectors.loc[sectors["value"].idxmax()]
         worst = sectors.loc[sectors["value"].idxmin()]
         assert values[f"khoi_cao_{rate.id}"].endswith(f"({format_percent(best['value'])})")
         assert values[f"khoi_thap_{rate.id}"].endswith(f"({format_percent(worst['value'])})")
-    rep = facts.reporting_rates.set_index("group").loc[DISTRICT]
-    counts = facts.status["status"].value_counts()
+    rep = sample_facts.reporting_rates.set_index("group").loc[DISTRICT]
+    counts = sample_facts.status["status"].value_counts()
     assert (values["so_bao_cao"], values["so_phai_bao_cao"]) == (
         format_number(rep["reported"]),
         format_number(rep["expected"]),
@@ -111,21 +102,21 @@ def test_each_figure_is_the_facts_figure(facts):
     assert values["so_chua_bao_cao"] == format_number(
         counts.get("missing", 0) + counts.get("unusable", 0)
     )
-    totals = facts.totals.set_index("group").loc[DISTRICT]
+    totals = sample_facts.totals.set_index("group").loc[DISTRICT]
     assert values["buoi_quan_triet"] == format_number(totals["buoi_quan_triet"])
     assert values["guong_nhan_rong"] == format_number(totals["guong_nhan_rong"])
 
 
-def test_the_draft_says_what_the_html_summary_says(facts):
+def test_the_draft_says_what_the_html_summary_says(sample_facts):
     """Each headline rate and its change, as the front page of index.html shows them."""
-    page = overview_section(facts, {})
+    page = overview_section(sample_facts, {})
     rows = re.findall(
         r"<tr><th>([^<]*)</th><td class=\"so\">([^<]*)</td>"
         r"<td class=\"so\">([^<]*)</td></tr>",
         page,
     )
     labels = {r.label: r.id for r in rates()}
-    values = figures(facts)
+    values = figures(sample_facts)
     assert len(rows) >= 6
     for label, value, change in rows:
         rate = labels[html.unescape(label)]
@@ -142,18 +133,20 @@ def test_the_draft_says_what_the_html_summary_says(facts):
         )
         assert (
             format_change(
-                facts.group_changes.set_index(["group", "rate"]).loc[(DISTRICT, rate), "change"]
+                sample_facts.group_changes.set_index(["group", "rate"]).loc[
+                    (DISTRICT, rate), "change"
+                ]
             )
             == change
         )
 
 
-def test_each_number_of_a_paragraph_comes_from_its_own_figures(facts):
+def test_each_number_of_a_paragraph_comes_from_its_own_figures(sample_facts):
     """Per paragraph: a number is in the template's words or in a figure that paragraph
     names; and the document's body paragraphs are exactly these paragraphs."""
     words = read_template()
-    values = figures(facts) | conditional(facts)
-    rendered = draft_paragraphs(facts)
+    values = figures(sample_facts) | conditional(sample_facts)
+    rendered = draft_paragraphs(sample_facts)
     for name, text in rendered.items():
         allowed = set(numbers_in(words[name]))
         for field in _fields(words[name]):
@@ -161,20 +154,20 @@ def test_each_number_of_a_paragraph_comes_from_its_own_figures(facts):
         assert set(numbers_in(text)) <= allowed, name
     body = {
         re.sub(r"^(- |\d+\. )", "", p.text.replace(NBSP, " "))
-        for p in _doc(facts).paragraphs
+        for p in _doc(sample_facts).paragraphs
         if p.runs and not p.runs[0].bold and p.paragraph_format.first_line_indent
     }
     assert body <= set(rendered.values())
     assert len(body) >= 15
 
 
-def test_the_appendix_is_the_unit_rates(facts):
-    table = _doc(facts).tables[-1]
+def test_the_appendix_is_the_unit_rates(sample_facts):
+    table = _doc(sample_facts).tables[-1]
     head = [c.text for c in table.rows[0].cells]
     heads = [r for r in rates() if r.headline == "1"]
     assert head[3:] == [r.short_label for r in heads]
-    values = facts.unit_rates.set_index(["unit_code", "rate"])["value"]
-    status = facts.status.set_index("unit_name")
+    values = sample_facts.unit_rates.set_index(["unit_code", "rate"])["value"]
+    status = sample_facts.status.set_index("unit_name")
     rows = [[c.text.replace(NBSP, " ") for c in row.cells] for row in table.rows[1:]]
     assert [r[0] for r in rows[:-1]] == sorted(
         status.index, key=lambda n: (status.loc[n, "sector"], n)
@@ -188,13 +181,13 @@ def test_the_appendix_is_the_unit_rates(facts):
             assert text in (expected, f"{expected} (*)"), (name, rate.id)
             assert text.endswith("(*)") == (value is not None and value > 1 + 1e-9)
     assert rows[-1][0] == DISTRICT
-    assert rows[-1][3:] == [format_percent(facts.district_rates[r.id]) for r in heads]
+    assert rows[-1][3:] == [format_percent(sample_facts.district_rates[r.id]) for r in heads]
 
 
 # --- what the text never says ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["facts", "first"])
+@pytest.mark.parametrize("which", ["sample_facts", "first"])
 def test_no_nan_none_or_template_braces_anywhere(which, request):
     text = _all_text(_doc(request.getfixturevalue(which)))
     assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b|<NA>|\{|\}", text)
@@ -208,15 +201,17 @@ def test_a_period_without_a_previous_one_says_so(first):
     assert "điểm phần trăm" not in text and "chưa có số liệu kỳ trước để so sánh" in text
 
 
-def test_a_missing_figure_says_so_in_yellow(tables):
-    ind = tables["indicators"]
+def test_a_missing_figure_says_so_in_yellow(sample_tables):
+    ind = sample_tables["indicators"]
     gone = ind["indicator"].isin(["guong_phat_hien", "guong_nhan_rong"]) & (ind["period"] == PERIOD)
-    facts = PeriodFacts.build({**tables, "indicators": ind[~gone]}, PERIOD, load_settings())
-    values = figures(facts)
+    thinned = PeriodFacts.build(
+        {**sample_tables, "indicators": ind[~gone]}, PERIOD, load_settings()
+    )
+    values = figures(thinned)
     assert values["guong_phat_hien"] == values["ty_le_nhan_rong"] == MISSING
     assert values["so_sanh_nhan_rong"] == "chưa so sánh được với 6 tháng cuối năm 2013"
     paragraph = next(
-        p for p in _doc(facts).paragraphs if "gương người tốt" in p.text and not p.runs[0].bold
+        p for p in _doc(thinned).paragraphs if "gương người tốt" in p.text and not p.runs[0].bold
     )
     assert not re.search(r"\b0 gương", paragraph.text)
     marked = [r for r in paragraph.runs if r.text == MISSING]
@@ -227,12 +222,12 @@ def test_a_missing_figure_says_so_in_yellow(tables):
     "hostile",
     ["<script>alert(1)</script>", "{{ x }}", "{% if %}", "{ty_le_dang_ky}", "Đảng bộ {0} }{"],
 )
-def test_a_flagged_units_name_stays_text(tables, facts, hostile):
+def test_a_flagged_units_name_stays_text(sample_tables, sample_facts, hostile):
     """A flagged Đảng bộ's name flows into sentences, the tasks and the appendix."""
-    code = facts.flagged["unit_code"].iloc[0]
-    units = tables["units"].copy()
+    code = sample_facts.flagged["unit_code"].iloc[0]
+    units = sample_tables["units"].copy()
     units.loc[units["unit_code"] == code, "unit_name"] = hostile
-    changed = PeriodFacts.build({**tables, "units": units}, PERIOD, load_settings())
+    changed = PeriodFacts.build({**sample_tables, "units": units}, PERIOD, load_settings())
     doc = _doc(changed)
     limits = next(
         p.text for p in doc.paragraphs if "kiểm tra, giám sát chi bộ trực thuộc ở" in p.text
@@ -245,8 +240,8 @@ def test_a_flagged_units_name_stays_text(tables, facts, hostile):
 # --- the file itself ---------------------------------------------------------------------------
 
 
-def test_the_bytes_carry_no_clock(facts, tmp_path):
-    path = write_draft(facts, tmp_path / "du_thao.docx")
+def test_the_bytes_carry_no_clock(sample_facts, tmp_path):
+    path = write_draft(sample_facts, tmp_path / "du_thao.docx")
     with zipfile.ZipFile(path) as z:
         assert {i.date_time for i in z.infolist()} == {ZIP_TIME}
         core = z.read("docProps/core.xml").decode()
@@ -255,19 +250,19 @@ def test_the_bytes_carry_no_clock(facts, tmp_path):
     props = docx.Document(path).core_properties
     fixed = FIXED_PROPERTIES_TIME.replace(tzinfo=UTC)  # python-docx reads UTC back
     assert props.created == props.modified == fixed and props.revision == 1
-    assert write_draft(facts, tmp_path / "lan_hai.docx").read_bytes() == path.read_bytes()
+    assert write_draft(sample_facts, tmp_path / "lan_hai.docx").read_bytes() == path.read_bytes()
 
 
-def test_head_and_closing_tables_have_no_borders(facts):
-    doc = _doc(facts)
+def test_head_and_closing_tables_have_no_borders(sample_facts):
+    doc = _doc(sample_facts)
     for table in (doc.tables[0], doc.tables[1]):
         assert table.style is None or "Grid" not in table.style.name
         xml = table._tbl.xml
         assert "w:tblBorders" not in xml and "w:tcBorders" not in xml
 
 
-def test_page_numbers_from_page_two_and_fonts(facts):
-    doc = _doc(facts)
+def test_page_numbers_from_page_two_and_fonts(sample_facts):
+    doc = _doc(sample_facts)
     body, appendix = doc.sections
     assert body.different_first_page_header_footer
     assert body.first_page_header.paragraphs[0].text == ""
@@ -317,7 +312,7 @@ def test_a_copy_saved_as_ansi_is_named(tmp_path):
         read_template(path)
 
 
-def test_an_older_copy_a_blank_block_braces_and_recipients(facts, tmp_path):
+def test_an_older_copy_a_blank_block_braces_and_recipients(sample_facts, tmp_path):
     text = DRAFT_TEMPLATE.read_text(encoding="utf-8")
     kept = text[: text.index("## tinh_hinh_bao_cao")]  # an older copy: later blocks absent
     kept = kept.replace(read_template()["guong"], "")  # emptied: not printed
@@ -327,7 +322,7 @@ def test_an_older_copy_a_blank_block_braces_and_recipients(facts, tmp_path):
     kept += "## noi_nhan\n- Thường trực Huyện ủy,\n- Lưu.\n"
     own = _own(tmp_path, kept)
     assert read_template(own)["tinh_hinh_bao_cao"] == read_template()["tinh_hinh_bao_cao"]
-    doc = _doc(facts, own)
+    doc = _doc(sample_facts, own)
     texts = [p.text for p in doc.paragraphs]
     six = texts.index("6. Phát hiện, biểu dương, nhân rộng gương người tốt, việc tốt")
     assert texts[six + 1].startswith("7. ")
@@ -354,10 +349,10 @@ def test_every_figure_name_is_listed_and_documented():
         assert f"{{{prefix}_X}}" in guide
 
 
-def test_the_sample_figures_fill_every_always_present_name(facts):
-    values = figures(facts)
+def test_the_sample_figures_fill_every_always_present_name(sample_facts):
+    values = figures(sample_facts)
     assert set(values) == set(ALWAYS) | {f"{p}_{r.id}" for p in PER_RATE for r in rates()}
-    assert set(conditional(facts)) <= set(CONDITIONAL)
+    assert set(conditional(sample_facts)) <= set(CONDITIONAL)
     assert MISSING not in values.values()
 
 
@@ -365,10 +360,10 @@ def test_the_sample_figures_fill_every_always_present_name(facts):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) không có")
-def test_libreoffice_prints_page_one_as_a_party_document(facts, tmp_path):
+def test_libreoffice_prints_page_one_as_a_party_document(sample_facts, tmp_path):
     from pypdf import PdfReader
 
-    path = write_draft(facts, tmp_path / "du_thao.docx")
+    path = write_draft(sample_facts, tmp_path / "du_thao.docx")
     subprocess.run(
         [
             "soffice",

@@ -26,18 +26,8 @@ PERIOD = "2014-H1"
 
 
 @pytest.fixture(scope="module")
-def tables(sample_tables):
-    return sample_tables
-
-
-@pytest.fixture(scope="module")
-def facts(sample_facts):
-    return sample_facts
-
-
-@pytest.fixture(scope="module")
-def document(facts):
-    return docx.Document(io.BytesIO(draft_bytes(facts)))
+def document(sample_facts):
+    return docx.Document(io.BytesIO(draft_bytes(sample_facts)))
 
 
 def _text(doc) -> str:
@@ -81,8 +71,8 @@ def test_the_format_of_a_party_document(document):
         assert part in headings
 
 
-def test_every_number_is_one_of_the_periods_figures(facts, document):
-    known = figures(facts) | conditional(facts)
+def test_every_number_is_one_of_the_periods_figures(sample_facts, document):
+    known = figures(sample_facts) | conditional(sample_facts)
     allowed = set(numbers_in(" ".join(known.values())))
     allowed |= set(numbers_in(" ".join(read_template().values())))  # "03", a period's year
     allowed |= {"36", "1", "2", "3", "4", "5", "6", "7", "8"}  # headings and list numbers
@@ -90,10 +80,10 @@ def test_every_number_is_one_of_the_periods_figures(facts, document):
     assert stray == []
 
 
-def test_the_draft_says_what_the_report_and_the_workbook_say(facts, tmp_path):
+def test_the_draft_says_what_the_report_and_the_workbook_say(sample_facts, tmp_path):
     """The district rates of the draft are those of the summary workbook, cell by cell."""
-    values = figures(facts)
-    path = write_summary(facts, tmp_path / "bang_tong_hop.xlsx")
+    values = figures(sample_facts)
+    path = write_summary(sample_facts, tmp_path / "bang_tong_hop.xlsx")
     ws = openpyxl.load_workbook(path)["Tỷ lệ toàn huyện"]
     rows = list(ws.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[0] == "Chỉ tiêu")
@@ -107,11 +97,11 @@ def test_the_draft_says_what_the_report_and_the_workbook_say(facts, tmp_path):
         assert written == (format_percent(expected) if expected != "[x]" else "chưa có số liệu")
 
 
-def test_sentences_appear_only_when_the_data_supports_them(facts, tables):
-    text = draft_paragraphs(facts)
+def test_sentences_appear_only_when_the_data_supports_them(sample_facts, sample_tables):
+    text = draft_paragraphs(sample_facts)
     assert "Đảng bộ xã Vĩnh Xuân" in text["han_che_kiem_tra"]  # flagged: named with why
     assert "Chi bộ Kho bạc Nhà nước huyện" in text["han_che_bao_cao"]  # did not report
-    earlier = draft_paragraphs(PeriodFacts.build(tables, "2013-H2", load_settings()))
+    earlier = draft_paragraphs(PeriodFacts.build(sample_tables, "2013-H2", load_settings()))
     assert "han_che_bao_cao" not in earlier  # every unit reported in 2013-H2
     assert "chưa có số liệu kỳ trước để so sánh" in earlier["dang_ky"]  # no invented change
     for paragraphs in (text, earlier):
@@ -119,21 +109,21 @@ def test_sentences_appear_only_when_the_data_supports_them(facts, tables):
         assert "nan" not in words.split() and "None" not in words and "{" not in words
 
 
-def test_same_figures_same_bytes(facts, tmp_path):
-    first = write_draft(facts, tmp_path / "a.docx").read_bytes()
-    assert write_draft(facts, tmp_path / "b.docx").read_bytes() == first
+def test_same_figures_same_bytes(sample_facts, tmp_path):
+    first = write_draft(sample_facts, tmp_path / "a.docx").read_bytes()
+    assert write_draft(sample_facts, tmp_path / "b.docx").read_bytes() == first
 
 
-def test_a_unit_name_is_text_never_a_template(tables, facts):
-    units = tables["units"].copy()
+def test_a_unit_name_is_text_never_a_template(sample_tables, sample_facts):
+    units = sample_tables["units"].copy()
     hostile = "Đảng bộ {ty_le_dang_ky} <script>alert(1)</script> {%"
     units.loc[units["unit_code"] == "DB09", "unit_name"] = hostile
-    changed = PeriodFacts.build({**tables, "units": units}, PERIOD, load_settings())
+    changed = PeriodFacts.build({**sample_tables, "units": units}, PERIOD, load_settings())
     doc = docx.Document(io.BytesIO(draft_bytes(changed)))
     assert hostile in _text(doc)
 
 
-def test_the_analyst_edits_the_wording_without_python(facts, tmp_path):
+def test_the_analyst_edits_the_wording_without_python(sample_facts, tmp_path):
     home = Home(tmp_path)
     assert home.draft_template == DRAFT_TEMPLATE
     own = tmp_path / "mau_van_ban" / "bao_cao_so_ket.txt"
@@ -143,15 +133,15 @@ def test_the_analyst_edits_the_wording_without_python(facts, tmp_path):
         "Số đảng viên đã báo cáo kết quả học tập và làm theo chiếm")
     own.write_text(wording, encoding="utf-8")
     assert home.draft_template == own
-    text = draft_paragraphs(facts, home.draft_template)["bao_cao_ket_qua"]
+    text = draft_paragraphs(sample_facts, home.draft_template)["bao_cao_ket_qua"]
     assert text.startswith("Số đảng viên đã báo cáo kết quả học tập và làm theo chiếm")
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) không có")
-def test_libreoffice_opens_the_draft(facts, tmp_path):
+def test_libreoffice_opens_the_draft(sample_facts, tmp_path):
     from pypdf import PdfReader
 
-    path = write_draft(facts, tmp_path / "bao_cao.docx")
+    path = write_draft(sample_facts, tmp_path / "bao_cao.docx")
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=180)
@@ -160,9 +150,9 @@ def test_libreoffice_opens_the_draft(facts, tmp_path):
     assert len(pages) >= 3 and "BÁO CÁO" in first and "ĐẢNG CỘNG SẢN VIỆT NAM" in first
 
 
-def test_the_place_and_province_come_from_the_settings(tables):
+def test_the_place_and_province_come_from_the_settings(sample_tables):
     named = replace(load_settings(), province="Mẫu Giang", place="Mẫu Sơn")
-    doc = docx.Document(io.BytesIO(draft_bytes(PeriodFacts.build(tables, PERIOD, named))))
+    doc = docx.Document(io.BytesIO(draft_bytes(PeriodFacts.build(sample_tables, PERIOD, named))))
     left, right = doc.tables[0].rows[0].cells
     assert left.paragraphs[0].text == "ĐẢNG BỘ TỈNH MẪU GIANG"
     assert right.paragraphs[1].text.startswith("Mẫu Sơn, ngày")

@@ -23,21 +23,11 @@ RESEND_BY = "2014-07-05"
 
 
 @pytest.fixture(scope="module")
-def tables(sample_tables):
-    return sample_tables
+def letters(sample_facts):
+    return {x.unit_code: x for x in unit_letters(sample_facts)}
 
 
-@pytest.fixture(scope="module")
-def facts(sample_facts):
-    return sample_facts
-
-
-@pytest.fixture(scope="module")
-def letters(facts):
-    return {x.unit_code: x for x in unit_letters(facts)}
-
-
-def test_who_gets_a_letter_and_why(letters, facts):
+def test_who_gets_a_letter_and_why(letters, sample_facts):
     assert letters["CB21"].status == "missing" and not letters["CB21"].problems
     assert letters["CB09"].status == "late"
     # A figure the unit typed as text: named with its sheet and cell, and what to do.
@@ -46,7 +36,7 @@ def test_who_gets_a_letter_and_why(letters, facts):
     # Two versions of a report are the analyst's check, not the unit's: no letter for it.
     assert "CB05" not in letters
     # A unit with nothing to fix is left alone.
-    fine = set(facts.status.loc[facts.status["status"] == "on_time", "unit_code"])
+    fine = set(sample_facts.status.loc[sample_facts.status["status"] == "on_time", "unit_code"])
     warned = {c for c, x in letters.items() if x.problems}
     assert fine - warned - set(letters) == fine - set(letters)
     assert len(fine - set(letters)) >= 25 and len(letters) >= 6
@@ -54,9 +44,9 @@ def test_who_gets_a_letter_and_why(letters, facts):
     assert counts["Chưa gửi báo cáo"] == 1 and counts["Nộp muộn"] == 1
 
 
-def test_letters_and_the_list_are_written_the_same_twice(facts, letters, tmp_path):
-    first = write_letters(facts, tmp_path / "a", RESEND_BY)
-    again = write_letters(facts, tmp_path / "b", RESEND_BY)
+def test_letters_and_the_list_are_written_the_same_twice(sample_facts, letters, tmp_path):
+    first = write_letters(sample_facts, tmp_path / "a", RESEND_BY)
+    again = write_letters(sample_facts, tmp_path / "b", RESEND_BY)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     assert len(first) == len(letters) + 1 and first[-1].name == LIST_NAME
     letter = letters["CB13"]
@@ -75,15 +65,15 @@ def test_letters_and_the_list_are_written_the_same_twice(facts, letters, tmp_pat
     assert len(merge) == len(letters) + 1
 
 
-def test_a_corrected_prefilled_template_cleans_with_no_warning(tables, tmp_path):
+def test_a_corrected_prefilled_template_cleans_with_no_warning(sample_tables, tmp_path):
     truth = read_table(RAW_DIR / ".ground_truth" / "indicators.csv")
     truth = truth[(truth["period"] == PERIOD) & (truth["unit_code"] == "CB13")]
-    [path] = write_prefilled(tables, PERIOD, ["CB13"], tmp_path / "sent", "huyện Mẫu")
+    [path] = write_prefilled(sample_tables, PERIOD, ["CB13"], tmp_path / "sent", "huyện Mẫu")
     wb = openpyxl.load_workbook(path)
     layout = layout_of(wb)
     marked = [(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows()
               for c in row if c.fill.fgColor.rgb == TO_FIX.fgColor.rgb]
-    sheet, cell = layout["indicator:dv_bao_cao"].split("!")[0], \
+    sheet, cell = layout["indicator:dv_bao_cao"].split("!")[0],\
         layout["indicator:dv_bao_cao"].split(":")[-1]
     assert marked == [(sheet, cell)]  # only the figure lib03 could not read
     by_id = dict(zip(truth["indicator"], truth["value"], strict=True))
@@ -109,8 +99,8 @@ def test_a_corrected_prefilled_template_cleans_with_no_warning(tables, tmp_path)
     assert all(got[i] == v for i, v in by_id.items() if v != "")
 
 
-def test_a_dang_bo_template_carries_its_inspections(tables, tmp_path):
-    [path] = write_prefilled(tables, PERIOD, ["DB03"], tmp_path, "huyện Mẫu")
+def test_a_dang_bo_template_carries_its_inspections(sample_tables, tmp_path):
+    [path] = write_prefilled(sample_tables, PERIOD, ["DB03"], tmp_path, "huyện Mẫu")
     wb = openpyxl.load_workbook(path)
     truth = read_table(RAW_DIR / ".ground_truth" / "inspections.csv")
     truth = truth[(truth["period"] == PERIOD) & (truth["unit_code"] == "DB03")]
@@ -136,18 +126,18 @@ def test_lib03_report_writes_each_letter_beside_its_prefilled_template(sample_pr
     assert sorted(n.split()[0] for n in letters) == sorted(n.split("_")[0] for n in templates)
 
 
-def test_the_resend_date_and_the_contact_come_from_the_settings(tables, tmp_path):
+def test_the_resend_date_and_the_contact_come_from_the_settings(sample_tables, tmp_path):
     from dataclasses import replace
 
     from lib03.config import load_settings as load
     from lib03.errors import SettingsError
     from lib03.report.letters import letter_lines
 
-    plain = PeriodFacts.build(tables, PERIOD, load_settings())
+    plain = PeriodFacts.build(sample_tables, PERIOD, load_settings())
     letter = next(x for x in unit_letters(plain) if x.unit_code == "CB21")
     assert "trước ngày …/…/……" in letter_lines(letter, plain, None)[-1]  # for the analyst
     named = replace(load_settings(), resend_by="2014-07-05", contact="Đ/c Lan, 0123 456 789")
-    facts = PeriodFacts.build(tables, PERIOD, named)
+    facts = PeriodFacts.build(sample_tables, PERIOD, named)
     lines = letter_lines(letter, facts, named.resend_by)
     assert "trước ngày 05/07/2014." in lines[-2] and "Đ/c Lan, 0123 456 789" in lines[-1]
     bad = tmp_path / "settings.toml"
@@ -156,11 +146,12 @@ def test_the_resend_date_and_the_contact_come_from_the_settings(tables, tmp_path
         load(bad)
 
 
-def test_every_unit_of_every_period_can_be_sent_its_prefilled_template(tables, tmp_path):
+def test_every_unit_of_every_period_can_be_sent_its_prefilled_template(sample_tables, tmp_path):
     """Whatever a unit sent (nothing, a quarantined file, an undated or late one, a Word
     report), its template can be pre-filled: no report run stops on one unit."""
-    units = tables["units"]
+    units = sample_tables["units"]
     codes = units.loc[units["unit_type"].isin(["dang_bo_co_so", "chi_bo_co_so"]), "unit_code"]
-    for period in metrics.periods_in(tables):
-        written = write_prefilled(tables, period, list(codes), tmp_path / period, "huyện Mẫu")
+    for period in metrics.periods_in(sample_tables):
+        written = write_prefilled(sample_tables, period, list(codes), tmp_path / period,
+                                  "huyện Mẫu")
         assert len(written) == len(codes)
