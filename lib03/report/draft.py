@@ -32,7 +32,7 @@ from lib03.report.draft_text import (
     render,
 )
 from lib03.report.facts import PeriodFacts
-from lib03.report.formatting import format_percent, period_label, rates
+from lib03.report.formatting import format_percent, headline_rates, period_label
 from lib03.report.metrics import DISTRICT
 from lib03.sheetwrite import document_bytes
 
@@ -236,7 +236,7 @@ def _appendix(doc, facts: PeriodFacts) -> None:
     section.different_first_page_header_footer = False  # numbered from its first page
     _centred(doc, f"PHỤ LỤC: KẾT QUẢ TỪNG TỔ CHỨC CƠ SỞ ĐẢNG, {period_label(facts.period).upper()}",
              bold=True)
-    heads = [r for r in rates() if r.headline == "1"]
+    heads = headline_rates()
     values = facts.unit_rates.pivot_table(index="unit_code", columns="rate", values="value",
                                           aggfunc="last")
     table = doc.add_table(rows=1, cols=3 + len(heads))

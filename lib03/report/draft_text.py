@@ -21,7 +21,13 @@ import pandas as pd
 from lib03.config import DRAFT_TEMPLATE
 from lib03.errors import ReportError
 from lib03.report.facts import PeriodFacts
-from lib03.report.formatting import format_number, format_percent, period_label, rates
+from lib03.report.formatting import (
+    format_number,
+    format_percent,
+    headline_rates,
+    period_label,
+    rates,
+)
 from lib03.report.metrics import DISTRICT
 
 TEMPLATE = DRAFT_TEMPLATE
@@ -198,7 +204,7 @@ def conditional(facts: PeriodFacts) -> dict[str, str]:
         out["ten_yeu_kiem_tra"] = names(flagged)
     target = facts.settings.target_rate / 100
     district = facts.group_rates[facts.group_rates["group"] == DISTRICT]
-    labels = {r.id: r.label for r in rates() if r.headline == "1"}
+    labels = {r.id: r.label for r in headline_rates()}
     below = district[district["rate"].isin(labels) & (district["value"] < target)]
     if len(below):
         out["ty_le_duoi_chi_tieu"] = "; ".join(

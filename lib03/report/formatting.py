@@ -159,6 +159,12 @@ def rates() -> tuple[Rate, ...]:
     return tuple(Rate(id=row.pop("rate"), **row) for row in read_table("rates"))
 
 
+def headline_rates() -> tuple[Rate, ...]:
+    """The rates shown first (the summary, the draft's appendix and its target check):
+    `headline` in domain/rates.csv, in table order."""
+    return tuple(r for r in rates() if r.headline == "1")
+
+
 @cache
 def rate_labels(short: bool = False) -> dict[str, str]:
     """Rate id → its Vietnamese label (or the short one for charts)."""

@@ -16,16 +16,11 @@ from lib03.report.formatting import (
     format_change,
     format_number,
     format_percent,
-    rates,
+    headline_rates,
 )
 from lib03.report.metrics import DISTRICT
 
 MAX_NAMED = 6  # flagged Đảng bộ named in the summary; the full list is in section 3
-
-
-def headline_rates() -> list[str]:
-    """The rates the summary shows first (`headline` in domain/rates.csv), in table order."""
-    return [r.id for r in rates() if r.headline == "1"]
 
 
 def _link(sections: dict[str, str], prefix: str, text: str) -> str:
@@ -71,15 +66,14 @@ def _rates_table(facts: PeriodFacts, sections: dict[str, str]) -> str:
     """The headline rates of the district with their change since the previous period."""
     changes = facts.group_changes
     district = changes[changes["group"] == DISTRICT].set_index("rate")
-    labels = {r.id: r.label for r in rates()}
     before = (f"Thay đổi so với {html.escape(facts.before.label)}" if facts.before is not None
               else "Thay đổi so với kỳ trước")
     rows = []
     for rate in headline_rates():
-        if rate not in district.index:
+        if rate.id not in district.index:
             continue
-        r = district.loc[rate]
-        rows.append(f"<tr><th>{html.escape(labels[rate])}</th>"
+        r = district.loc[rate.id]
+        rows.append(f"<tr><th>{html.escape(rate.label)}</th>"
                     f'<td class="so">{html.escape(format_percent(r["value"]))}</td>'
                     f'<td class="so">{html.escape(format_change(r["change"]))}</td></tr>')
     head = (f'<thead><tr><th>{_link(sections, "02_", "Tỷ lệ chính của toàn huyện")}</th>'
