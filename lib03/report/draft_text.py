@@ -223,7 +223,7 @@ def conditional(facts: PeriodFacts) -> dict[str, str]:
         out["danh_sach_nop_muon"] = f"{sep}nộp muộn: {names(late)}" if len(late) else ""
         out["ten_chua_bao_cao"] = names(pd.concat([silent, late]))
     unusable = len(facts.quarantined)
-    warned = facts.warnings["source_file"].nunique()
+    warned = facts.warned_files
     if unusable or warned:
         out["so_tep_khong_dung_duoc"] = format_number(unusable)
         out["so_tep_canh_bao"] = format_number(warned)

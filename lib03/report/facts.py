@@ -208,6 +208,11 @@ class PeriodFacts:
         """The period's warnings, each with its file, sheet and cell."""
         return checks.warnings_to_check(self.tables, self.period)
 
+    @property
+    def warned_files(self) -> int:
+        """How many files of the period carry a warning (the summary and the draft say it)."""
+        return int(self.warnings["source_file"].nunique())
+
     @cached_property
     def problem_counts(self) -> pd.DataFrame:
         """How many problems of each kind, most serious first."""

@@ -47,7 +47,7 @@ def overview_section(facts: PeriodFacts, sections: dict[str, str]) -> str:
     more = len(flagged) - len(names)
     named = ", ".join(names) + (f" và {more} Đảng bộ khác" if more > 0 else "")
     unusable = len(facts.quarantined)
-    warned = facts.warnings["source_file"].nunique()
+    warned = facts.warned_files
     cards = "".join([
         _card(reported, _link(sections, "02_", "tổ chức cơ sở đảng đã gửi báo cáo dùng được"),
               html.escape(f"{format_percent(d['reporting_rate'])}; {on_time}")),
