@@ -33,7 +33,7 @@ from lib03.ingest.parse import is_blank
 from lib03.periods import period_bounds, period_months
 from lib03.sheetwrite import put as put_text  # the summary workbook's rule for text cells
 from lib03.sheetwrite import save_workbook
-from lib03.text import strip_diacritics
+from lib03.text import file_words
 
 YES_NO = ("Có", "Không")
 EXTRA_CELL_ROWS = 3  # blank rows for cells missing from the registry
@@ -80,9 +80,9 @@ def template_file_name(code: str, name: str, period: str) -> str:
     >>> template_file_name("../DB/01", "Chi bộ", "2014-H2")
     'DB_01_Chi_bo_2014-H2.xlsx'
     """
-    plain = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(name)).strip("_")[:60]
+    plain = file_words(name, "_")[:60]
     # The code comes from the registry: "../x" or "a/b" must never leave the output folder.
-    safe = re.sub(r"[^A-Za-z0-9-]+", "_", strip_diacritics(code)).strip("_") or "don_vi"
+    safe = file_words(code, "_", keep="-") or "don_vi"
     return f"{safe}_{plain}_{period}.xlsx"
 
 

@@ -8,8 +8,6 @@ as its field names. Same figures, same bytes: core properties and zip dates are 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +18,7 @@ from lib03.contract import write_atomic
 from lib03.report.facts import PeriodFacts
 from lib03.report.letters import Letter, letter_lines, unit_letters
 from lib03.sheetwrite import document_bytes, put, workbook_bytes
+from lib03.text import file_words
 
 FOLDER = "phan_hoi"
 LIST_NAME = "danh_sach.xlsx"
@@ -32,11 +31,12 @@ def letter_file_name(letter: Letter) -> str:
 
     >>> letter_file_name(Letter("DB01", "Đảng bộ xã Tân Phú", "", "late", "", "", ""))
     'DB01 Dang bo xa Tan Phu.docx'
+    >>> letter_file_name(Letter("../DB/01", "Chi bộ", "", "late", "", "", ""))
+    'DB 01 Chi bo.docx'
     """
-    folded = unicodedata.normalize("NFKD", letter.unit_name.replace("đ", "d").replace("Đ", "D"))
-    ascii_name = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = re.sub(r"[^A-Za-z0-9]+", " ", ascii_name).split()
-    return f"{letter.unit_code} {' '.join(words)[:60]}".strip() + ".docx"
+    # The code comes from the registry, like the template's name: it must name no folder.
+    code = file_words(letter.unit_code, " ", keep="-") or "don_vi"
+    return f"{code} {file_words(letter.unit_name, ' ')[:60]}".strip() + ".docx"
 
 
 def write_letters(facts: PeriodFacts, folder: Path, resend_by: str | None) -> list[Path]:
