@@ -10,14 +10,13 @@ file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from lib03.forms.demo_sheets import Rendered
 from lib03.sheetwrite import Sheet, address, document_bytes
-
-_CELL = re.compile(r"([A-Z]+)(\d+)")
 
 
 def docx_report(rendered: Rendered, *, header_table: bool) -> tuple[bytes, Rendered]:
@@ -94,9 +93,8 @@ def _move_sources(rendered: Rendered, moved) -> Rendered:
     def cell(sheet: str, ref: str) -> tuple[str, str]:
         (table, top, left), parts = _place(moved, sheet), []
         for one in ref.split(":"):
-            col, row = _CELL.fullmatch(one).groups()
-            c = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col))) - 1
-            parts.append(address(int(row) - 1 - top, c - left))
+            col, row = coordinate_from_string(one)
+            parts.append(address(row - 1 - top, column_index_from_string(col) - 1 - left))
         return table, ":".join(parts)
 
     def move(rows: list[tuple]) -> list[tuple]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from lib03.forms.template import YES_NO, build_template, template_file_name
 from lib03.ingest.known_layout import ID_SHEET
@@ -34,11 +35,8 @@ def layout_of(wb: openpyxl.Workbook) -> dict[str, str]:
 def _cells(ref: str) -> tuple[str, list[str]]:
     """("Sheet", ["B12", "C12", …]) of a one-row range "Sheet!B12:C12"."""
     sheet, _, span = ref.rpartition("!")
-    first, _, last = span.partition(":")
-    row = "".join(ch for ch in first if ch.isdigit())
-    start, end = first.rstrip("0123456789"), (last or first).rstrip("0123456789")
-    cols = [chr(c) for c in range(ord(start), ord(end) + 1)]
-    return sheet, [f"{c}{row}" for c in cols]
+    first_col, row, last_col, _ = range_boundaries(span)
+    return sheet, [f"{get_column_letter(c)}{row}" for c in range(first_col, last_col + 1)]
 
 
 def _missing(value: object) -> bool:
